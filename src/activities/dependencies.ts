@@ -1,0 +1,15 @@
+import type { Database } from '../infra/database.ts';
+import type { Logger } from '../infra/logger.ts';
+import type { ConversationSettings } from '../shared/conversation-types.ts';
+import type { FindSentSms, SendSms } from '../twilio/send-sms.ts';
+
+export interface ActivityDependencies {
+  db: Database;
+  sendSms: SendSms;
+  /** Looks for a message Twilio already accepted, to settle a send whose answer was lost. */
+  findSentSms: FindSentSms;
+  /** Our status webhook's public URL, handed to Twilio with every send. */
+  statusCallbackUrl: string;
+  settings: ConversationSettings;
+  log: Logger;
+}

@@ -1,0 +1,129 @@
+// Sending a message: recorded before it is sent, refused for opted-out customers, and settled
+// rather than re-sent when an earlier attempt's outcome is unknown.
+import { ApplicationFailure } from '@temporalio/activity';
+import type { OutboundMessageResult, MessageAuthor } from '../shared/conversation-types.ts';
+import { FailureType } from '../shared/failure-types.ts';
+import { segmentInfo } from '../sms/segments.ts';
+import { TwilioSendError, type AcceptedSms } from '../twilio/send-sms.ts';
+import type { Message } from '../generated/prisma/client.ts';
+import type { ActivityDependencies } from './dependencies.ts';
+
+export interface SendMessageInput {
+  /** Chosen by the workflow; makes the activity idempotent across retries. */
+  clientRef: string;
+  conversationId: string;
+  from: string;
+  to: string;
+  body: string;
+  author: MessageAuthor;
+  agentId?: string;
+  ruleId?: string;
+  mediaUrls?: string[];
+  allowOptedOut?: boolean;
+}
+
+const OPTED_OUT_MESSAGE = 'The customer has opted out; nothing can be sent to them';
+
+function toResult(message: Message): OutboundMessageResult {
+  return {
+    messageId: message.id,
+    twilioSid: message.twilioSid,
+    status: message.status,
+    numSegments: message.numSegments,
+    encoding: message.encoding ?? segmentInfo(message.body).encoding,
+    errorCode: message.errorCode,
+  };
+}
+
+export function createOutboundActivities({ db, sendSms, findSentSms, statusCallbackUrl, log }: ActivityDependencies) {
+  async function recordPending(input: SendMessageInput): Promise<Message> {
+    const existing = await db.message.findUnique({ where: { clientRef: input.clientRef } });
+    if (existing) return existing;
+    const { encoding, segments } = segmentInfo(input.body);
+    return db.message.create({
+      data: {
+        clientRef: input.clientRef,
+        conversationId: input.conversationId,
+        direction: 'outbound',
+        author: input.author,
+        body: input.body,
+        status: 'pending',
+        fromNumber: input.from,
+        toNumber: input.to,
+        agentId: input.agentId ?? null,
+        autoResponseRuleId: input.ruleId ?? null,
+        numSegments: segments,
+        encoding,
+        mediaUrls: input.mediaUrls ?? [],
+      },
+    });
+  }
+
+  async function markAccepted(message: Message, accepted: AcceptedSms): Promise<Message> {
+    const updated = await db.message.update({
+      where: { id: message.id },
+      data: { twilioSid: accepted.sid, status: accepted.status, numSegments: accepted.numSegments, sentAt: new Date(), statusUpdatedAt: new Date() },
+    });
+    await db.conversation.update({ where: { id: message.conversationId }, data: { lastActivityAt: new Date() } });
+    return updated;
+  }
+
+  async function refuse(message: Message, status: 'refused' | 'failed', errorCode: number | null, reason: string, type: string): Promise<never> {
+    await db.message.update({ where: { id: message.id }, data: { status, errorCode, errorMessage: reason, statusUpdatedAt: new Date() } });
+    throw ApplicationFailure.create({ type, message: reason, nonRetryable: true, details: [{ messageId: message.id, errorCode }] });
+  }
+
+  return {
+    async sendMessage(input: SendMessageInput): Promise<OutboundMessageResult> {
+      let message = await recordPending(input);
+      if (message.twilioSid) return toResult(message);
+      if (message.status === 'refused' || message.status === 'failed') {
+        throw ApplicationFailure.create({ type: FailureType.TwilioRejected, message: message.errorMessage ?? 'Message was refused', nonRetryable: true });
+      }
+
+      const contact = await db.contact.findUnique({ where: { phoneNumber: input.to }, select: { optedOut: true } });
+      if (contact?.optedOut && !input.allowOptedOut) {
+        return refuse(message, 'refused', null, OPTED_OUT_MESSAGE, FailureType.CustomerOptedOut);
+      }
+
+      if (message.status === 'sending') {
+        // An earlier attempt reached Twilio but its answer was lost. Twilio has no idempotency
+        // key, so look before sending again.
+        const alreadySent = await findSentSms({ to: input.to, from: input.from, body: input.body, since: message.createdAt });
+        if (alreadySent) {
+          log.info({ messageId: message.id, sid: alreadySent.sid }, 'settled an outbound message from an earlier attempt');
+          return toResult(await markAccepted(message, alreadySent));
+        }
+      } else {
+        message = await db.message.update({ where: { id: message.id }, data: { status: 'sending' } });
+      }
+
+      try {
+        const accepted = await sendSms({ to: input.to, from: input.from, body: input.body, statusCallback: statusCallbackUrl, mediaUrls: input.mediaUrls });
+        return toResult(await markAccepted(message, accepted));
+      } catch (error) {
+        if (!(error instanceof TwilioSendError)) throw error;
+        if (error.optedOut) {
+          await db.contact.upsert({
+            where: { phoneNumber: input.to },
+            create: { phoneNumber: input.to, optedOut: true, optedOutAt: new Date(), optOutKeyword: `TWILIO_${error.code}` },
+            update: { optedOut: true, optedOutAt: new Date(), optOutKeyword: `TWILIO_${error.code}` },
+          });
+          return refuse(message, 'failed', error.code ?? null, OPTED_OUT_MESSAGE, FailureType.CustomerOptedOut);
+        }
+        if (!error.retryable) return refuse(message, 'failed', error.code ?? null, error.message, FailureType.TwilioRejected);
+        // Twilio answered (429/5xx), so nothing was sent: the next attempt may send without looking.
+        if (error.httpStatus > 0) await db.message.update({ where: { id: message.id }, data: { status: 'pending' } });
+        throw error;
+      }
+    },
+
+    /** Called by the workflow when retries are exhausted: the message's fate is "failed". */
+    async markSendFailed(input: { clientRef: string; reason: string }): Promise<void> {
+      await db.message.updateMany({
+        where: { clientRef: input.clientRef, twilioSid: null },
+        data: { status: 'failed', errorMessage: input.reason.slice(0, 1000), statusUpdatedAt: new Date() },
+      });
+    },
+  };
+}

@@ -1,0 +1,12 @@
+// Domain errors the API answers with: a status code and a stable, machine-readable code.
+export class HttpError extends Error {
+  override name = 'HttpError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,33 @@
+// Rejects any webhook request that Twilio did not sign with our auth token.
+import type { Middleware } from 'koa';
+import twilio from 'twilio';
+import { HttpError } from '../http-error.ts';
+
+/**
+ * Twilio signs the full URL it called (our public base URL + path + query) together with the
+ * POST parameters; behind a proxy only API_BASE_URL knows that URL, so it is used, never Host.
+ */
+export function requireTwilioSignature(authToken: string, publicBaseUrl: string): Middleware {
+  return async (ctx, next) => {
+    const signature = ctx.get('X-Twilio-Signature');
+    if (!signature) throw new HttpError(403, 'missing_signature', 'The X-Twilio-Signature header is missing');
+    const url = publicBaseUrl + ctx.originalUrl;
+    // Passed as parsed, arrays included: twilio-node signs repeated keys value by value.
+    const params = (ctx.request.body ?? {}) as Record<string, unknown>;
+    if (!twilio.validateRequest(authToken, signature, url, params)) {
+      throw new HttpError(403, 'invalid_signature', 'The X-Twilio-Signature header does not match this request');
+    }
+    await next();
+  };
+}
+
+/** The parsed form as plain strings; Twilio's SMS webhooks repeat no key, so the last value stands. */
+export function formParams(body: unknown): Record<string, string> {
+  const params: Record<string, string> = {};
+  if (body && typeof body === 'object') {
+    for (const [key, value] of Object.entries(body)) {
+      params[key] = Array.isArray(value) ? String(value[value.length - 1]) : String(value);
+    }
+  }
+  return params;
+}

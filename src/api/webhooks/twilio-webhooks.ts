@@ -1,0 +1,73 @@
+// Twilio's two webhooks. They only check the signature, hand the message to Temporal durably
+// and answer: 200 only once Temporal has it, 503 when it cannot be reached so Twilio retries.
+import Router from '@koa/router';
+import { bodyParser } from '@koa/bodyparser';
+import type { Middleware } from 'koa';
+import twilio from 'twilio';
+import type { Logger } from '../../infra/logger.ts';
+import type { ConversationGateway } from '../../temporal/conversation-client.ts';
+import { INBOUND_WEBHOOK_PATH, STATUS_WEBHOOK_PATH } from '../../shared/webhook-paths.ts';
+import { HttpError } from '../http-error.ts';
+import { toInboundSms, toStatusReport } from './twilio-params.ts';
+import { formParams, requireTwilioSignature } from './twilio-signature.ts';
+
+
+export interface TwilioWebhookDeps {
+  gateway: ConversationGateway;
+  authToken: string;
+  publicBaseUrl: string;
+  bodyLimit: string;
+  log: Logger;
+}
+
+const EMPTY_TWIML = new twilio.twiml.MessagingResponse().toString();
+
+const requireForm: Middleware = async (ctx, next) => {
+  if (!ctx.is('application/x-www-form-urlencoded')) {
+    throw new HttpError(415, 'unsupported_media_type', 'Twilio webhooks are application/x-www-form-urlencoded');
+  }
+  await next();
+};
+
+async function handOver(log: Logger, what: string, deliver: () => Promise<string>): Promise<void> {
+  try {
+    const workflowId = await deliver();
+    log.debug({ workflowId }, `${what} handed to Temporal`);
+  } catch (error) {
+    log.error({ err: error }, `could not hand ${what} to Temporal`);
+    throw new HttpError(503, 'temporal_unavailable', 'The message could not be accepted right now; retry later');
+  }
+}
+
+export function twilioWebhookRouter(deps: TwilioWebhookDeps): Router {
+  const router = new Router();
+  const accept = [
+    requireForm,
+    bodyParser({ enableTypes: ['form'], formLimit: deps.bodyLimit, encoding: 'utf-8' }),
+    requireTwilioSignature(deps.authToken, deps.publicBaseUrl),
+  ];
+
+  const health = (webhook: string): Middleware => (ctx) => {
+    ctx.body = { status: 'ok', webhook, accepts: 'POST application/x-www-form-urlencoded signed by Twilio' };
+  };
+  router.get(INBOUND_WEBHOOK_PATH, health('inbound-sms'));
+  router.get(STATUS_WEBHOOK_PATH, health('sms-status'));
+
+  router.post(INBOUND_WEBHOOK_PATH, ...accept, async (ctx) => {
+    const sms = toInboundSms(formParams(ctx.request.body));
+    await handOver(deps.log.child({ messageSid: sms.messageSid }), 'inbound message', () => deps.gateway.deliverInbound(sms));
+    // Replies go out through the REST API (so they have SIDs and status callbacks), never TwiML.
+    ctx.type = 'text/xml';
+    ctx.body = EMPTY_TWIML;
+  });
+
+  router.post(STATUS_WEBHOOK_PATH, ...accept, async (ctx) => {
+    const report = toStatusReport(formParams(ctx.request.body));
+    await handOver(deps.log.child({ messageSid: report.messageSid, status: report.status }), 'status callback', () =>
+      deps.gateway.deliverStatus(report.from, report.to, report),
+    );
+    ctx.status = 204;
+  });
+
+  return router;
+}

@@ -1,0 +1,133 @@
+// The one place configuration is read and validated. Everything else receives a Config.
+import { z } from 'zod';
+
+const e164 = z.string().regex(/^\+[1-9]\d{1,14}$/, 'must be an E.164 phone number such as +447700900123');
+const optionalString = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  API_HOST: z.string().default('127.0.0.1'),
+  API_PORT: port(3000),
+  // The public URL Twilio calls; signatures are validated against it, so it must be exact.
+  API_BASE_URL: optionalString.pipe(z.url().optional()),
+  WEBHOOK_BODY_LIMIT: z.string().default('64kb'),
+
+  DATA_DIR: z.string().default('.data'),
+  DATABASE_URL: optionalString,
+  EMBEDDED_POSTGRES_PORT: port(5433),
+
+  TEMPORAL_ADDRESS: optionalString,
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().default('sms-conversations'),
+  TEMPORAL_CLI_PATH: optionalString,
+  TEMPORAL_PORT: port(7233),
+  TEMPORAL_UI_PORT: port(8233),
+  TEMPORAL_UI_URL: optionalString,
+
+  TWILIO_ACCOUNT_SID: optionalString.pipe(z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits').optional()),
+  TWILIO_AUTH_TOKEN: optionalString,
+  TWILIO_PHONE_NUMBER: optionalString.pipe(e164.optional()),
+  TWILIO_MESSAGING_SERVICE_SID: optionalString.pipe(z.string().regex(/^MG[0-9a-fA-F]{32}$/, 'must look like MG followed by 32 hex digits').optional()),
+  TWILIO_API_BASE_URL: optionalString.pipe(z.url().optional()),
+  TWILIO_EMULATOR_PORT: port(3100),
+
+  AUTO_REPLY_LIMIT: z.coerce.number().int().min(0).default(3),
+  AUTO_REPLY_WINDOW_SECONDS: z.coerce.number().int().min(1).default(600),
+  CLOSED_CONVERSATION_LINGER_SECONDS: z.coerce.number().int().min(0).default(3600),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface TwilioConfig {
+  accountSid: string;
+  authToken: string;
+  phoneNumber?: string;
+  messagingServiceSid?: string;
+  /** Base URL of the Twilio REST API or of a Twilio-compatible server (the emulator, Prism). */
+  apiBaseUrl?: string;
+}
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  logLevel: Env['LOG_LEVEL'];
+  api: { host: string; port: number; baseUrl: string; webhookBodyLimit: string };
+  dataDir: string;
+  database: { url?: string; embeddedPort: number };
+  temporal: {
+    address?: string;
+    namespace: string;
+    taskQueue: string;
+    cliPath?: string;
+    port: number;
+    uiPort: number;
+    uiUrl?: string;
+  };
+  /** Undefined when no Twilio credentials are set: the embedded start runs the emulator then. */
+  twilio?: TwilioConfig;
+  emulatorPort: number;
+  autoReply: { limit: number; windowSeconds: number };
+  closedConversationLingerSeconds: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  const env = parsed.data;
+  const twilio = twilioFrom(env);
+  return {
+    env: env.NODE_ENV,
+    logLevel: env.LOG_LEVEL,
+    api: {
+      host: env.API_HOST,
+      port: env.API_PORT,
+      baseUrl: (env.API_BASE_URL ?? `http://localhost:${env.API_PORT}`).replace(/\/+$/, ''),
+      webhookBodyLimit: env.WEBHOOK_BODY_LIMIT,
+    },
+    dataDir: env.DATA_DIR,
+    database: { url: env.DATABASE_URL, embeddedPort: env.EMBEDDED_POSTGRES_PORT },
+    temporal: {
+      address: env.TEMPORAL_ADDRESS,
+      namespace: env.TEMPORAL_NAMESPACE,
+      taskQueue: env.TEMPORAL_TASK_QUEUE,
+      cliPath: env.TEMPORAL_CLI_PATH,
+      port: env.TEMPORAL_PORT,
+      uiPort: env.TEMPORAL_UI_PORT,
+      uiUrl: env.TEMPORAL_UI_URL,
+    },
+    twilio,
+    emulatorPort: env.TWILIO_EMULATOR_PORT,
+    autoReply: { limit: env.AUTO_REPLY_LIMIT, windowSeconds: env.AUTO_REPLY_WINDOW_SECONDS },
+    closedConversationLingerSeconds: env.CLOSED_CONVERSATION_LINGER_SECONDS,
+  };
+}
+
+function twilioFrom(env: Env): TwilioConfig | undefined {
+  const { TWILIO_ACCOUNT_SID: accountSid, TWILIO_AUTH_TOKEN: authToken } = env;
+  if (!accountSid && !authToken) return undefined;
+  if (!accountSid || !authToken) {
+    throw new ConfigError('TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN must be set together');
+  }
+  if (!env.TWILIO_PHONE_NUMBER && !env.TWILIO_MESSAGING_SERVICE_SID) {
+    throw new ConfigError('Set TWILIO_PHONE_NUMBER or TWILIO_MESSAGING_SERVICE_SID to send messages');
+  }
+  return {
+    accountSid,
+    authToken,
+    phoneNumber: env.TWILIO_PHONE_NUMBER,
+    messagingServiceSid: env.TWILIO_MESSAGING_SERVICE_SID,
+    apiBaseUrl: env.TWILIO_API_BASE_URL,
+  };
+}

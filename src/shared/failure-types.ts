@@ -1,0 +1,15 @@
+// `type` names of ApplicationFailures that cross the Temporal boundary. The workflow matches on
+// them and the API maps them to HTTP status codes, so they are defined once, here.
+export const FailureType = {
+  /** The customer has opted out; nothing may be sent to them. */
+  CustomerOptedOut: 'CustomerOptedOut',
+  /** Twilio refused the message for good (a 4xx other than 429). */
+  TwilioRejected: 'TwilioRejected',
+  ConversationClosed: 'ConversationClosed',
+  ConversationOpen: 'ConversationOpen',
+  InvalidMessage: 'InvalidMessage',
+  AlreadyAssigned: 'AlreadyAssigned',
+  NotAssigned: 'NotAssigned',
+} as const;
+
+export type FailureType = (typeof FailureType)[keyof typeof FailureType];

@@ -1,0 +1,86 @@
+// The emulator's public shapes. Kept apart from the implementation so tests, the standalone
+// server and the app's own end-to-end tests can depend on them without pulling in Koa.
+import type { Logger } from 'pino';
+
+export type DeliveryOutcome = 'delivered' | 'undelivered' | 'failed';
+
+export interface TwilioEmulatorOptions {
+  /** AC + 32 hex. */
+  accountSid: string;
+  /** Used for Basic auth checking and for signing callbacks/webhooks. */
+  authToken: string;
+  /** App URL that inbound "customer" messages are POSTed to, e.g. http://localhost:3000/api/webhooks/twilio/sms */
+  inboundWebhookUrl?: string;
+  /** Delay between status callbacks, default 50 ms. */
+  statusCallbackDelayMs?: number;
+  /**
+   * Act on Twilio's default opt-out keywords in inbound messages like Twilio's Advanced Opt-Out
+   * default does: STOP & co. opt the sender out (later sends to it fail with 21610), START & co.
+   * opt it back in, and the webhook carries `OptOutType`. Default true.
+   */
+  handleOptOutKeywords?: boolean;
+  logger?: Logger;
+}
+
+export interface EmulatedMessage {
+  sid: string;
+  accountSid: string;
+  to: string;
+  from: string | null;
+  messagingServiceSid: string | null;
+  body: string;
+  mediaUrls: string[];
+  status: string;
+  numSegments: number;
+  statusCallback: string | null;
+  /** ISO 8601; the REST resource renders it in RFC 2822 like Twilio. */
+  dateCreated: string;
+  /** ISO 8601, changes with every status move. */
+  dateUpdated: string;
+  /** ISO 8601 once the message reached `sent`, else null. */
+  dateSent: string | null;
+  /** Twilio's error code once delivery ended in `undelivered` (30003) or `failed` (30008). */
+  errorCode: number | null;
+}
+
+export interface InboundSmsInput {
+  from: string;
+  to: string;
+  body: string;
+  mediaUrls?: string[];
+  messageSid?: string;
+  messagingServiceSid?: string;
+  /** Overrides the emulator's inboundWebhookUrl for this one message. */
+  url?: string;
+}
+
+export interface InboundSmsResult {
+  /** HTTP status the app answered with. */
+  status: number;
+  /** Body the app answered with (TwiML or empty). */
+  body: string;
+  messageSid: string;
+}
+
+export interface TwilioEmulator {
+  /** Base URL once listening, e.g. http://127.0.0.1:PORT. */
+  readonly url: string;
+  /** 0 = random port; resolves the base URL. */
+  listen(port?: number, host?: string): Promise<string>;
+  close(): Promise<void>;
+  /** Everything accepted via the Messages API, in order. */
+  messages(): EmulatedMessage[];
+  /** Play a customer: POST a correctly signed inbound SMS webhook to inboundWebhookUrl (or `url`). */
+  sendInbound(input: InboundSmsInput): Promise<InboundSmsResult>;
+  /** Make Messages API sends to this number fail like Twilio does for an opted-out recipient (21610). */
+  markOptedOut(phoneNumber: string): void;
+  /** Make delivery to this number end in `undelivered` (30003) or `failed` (30008) instead of `delivered`. */
+  setDeliveryOutcome(phoneNumber: string, outcome: DeliveryOutcome): void;
+  /** Make the next n sends answer with this HTTP status (e.g. 500 or 429) to test retries. */
+  failNextSends(n: number, httpStatus: number): void;
+  /** Resolves once the predicate over messages() holds, re-checked whenever a message is accepted or moves status; rejects after timeoutMs. */
+  waitForMessages(
+    predicate: (messages: EmulatedMessage[]) => boolean,
+    timeoutMs?: number,
+  ): Promise<EmulatedMessage[]>;
+}

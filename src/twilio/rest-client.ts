@@ -1,0 +1,29 @@
+// Builds the twilio-node client, optionally pointed at a Twilio-compatible server (the local
+// emulator, Prism running Twilio's OpenAPI contract) through the SDK's supported httpClient hook.
+import twilio from 'twilio';
+import type { TwilioConfig } from '../config/config.ts';
+
+type RequestClientInstance = InstanceType<typeof twilio.RequestClient>;
+type RequestOptions<TData> = Parameters<RequestClientInstance['request']>[0] & { data?: TData };
+
+/** Rewrites every https://*.twilio.com URL onto `baseUrl`, keeping path and query. */
+class RebasedRequestClient extends twilio.RequestClient {
+  constructor(private readonly baseUrl: URL) {
+    super({ keepAlive: true });
+  }
+
+  override request<TData>(opts: RequestOptions<TData>) {
+    const original = new URL(opts.uri);
+    const rebased = new URL(original.pathname + original.search, this.baseUrl);
+    return super.request<TData>({ ...opts, uri: rebased.toString() });
+  }
+}
+
+export type TwilioRestClient = ReturnType<typeof twilio>;
+
+export function createTwilioRestClient(config: TwilioConfig): TwilioRestClient {
+  const httpClient = config.apiBaseUrl
+    ? new RebasedRequestClient(new URL(config.apiBaseUrl))
+    : new twilio.RequestClient({ keepAlive: true });
+  return twilio(config.accountSid, config.authToken, { httpClient, autoRetry: false });
+}

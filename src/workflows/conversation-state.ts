@@ -1,0 +1,96 @@
+// The conversation workflow's state: what it carries across continue-as-new (plain JSON, no
+// Map/Set) and how it answers the `state` query.
+import type { ConversationSettings, ConversationState, ConversationStatus } from '../shared/conversation-types.ts';
+import { nextAutoReplyAllowedAt, repliesInWindow } from '../shared/auto-reply-window.ts';
+
+/** How many recent MessageSids are remembered for de-duplication (the database catches older ones). */
+export const SEEN_SID_LIMIT = 500;
+
+export const DEFAULT_SETTINGS: ConversationSettings = {
+  autoReplyLimit: 3,
+  autoReplyWindowSeconds: 600,
+  closedLingerSeconds: 3600,
+};
+
+export interface CarriedState {
+  conversationId: string | null;
+  status: ConversationStatus;
+  assignedAgentId: string | null;
+  needsAttention: boolean;
+  attentionReason: string | null;
+  optedOut: boolean;
+  /** Most recent last. */
+  seenMessageSids: string[];
+  /** Epoch ms of auto-replies sent, for the rolling-window limit. */
+  autoReplySentAt: number[];
+  settings: ConversationSettings;
+  /** Whether the database state has been loaded (a fresh run loads it once). */
+  loaded: boolean;
+}
+
+export interface ConversationWorkflowInput {
+  businessNumber: string;
+  customerNumber: string;
+  /** Set by continue-as-new only. */
+  carried?: CarriedState;
+}
+
+export function initialState(): CarriedState {
+  return {
+    conversationId: null,
+    status: 'open',
+    assignedAgentId: null,
+    needsAttention: false,
+    attentionReason: null,
+    optedOut: false,
+    seenMessageSids: [],
+    autoReplySentAt: [],
+    settings: DEFAULT_SETTINGS,
+    loaded: false,
+  };
+}
+
+export function rememberMessageSid(state: CarriedState, sid: string): void {
+  state.seenMessageSids.push(sid);
+  if (state.seenMessageSids.length > SEEN_SID_LIMIT) state.seenMessageSids.splice(0, state.seenMessageSids.length - SEEN_SID_LIMIT);
+}
+
+/** Drops what no longer matters before the state is carried into a new run. */
+export function compactForContinueAsNew(state: CarriedState, now: number): CarriedState {
+  return {
+    ...state,
+    autoReplySentAt: repliesInWindow(state.autoReplySentAt, now, state.settings.autoReplyWindowSeconds * 1000),
+  };
+}
+
+export function snapshot(
+  state: CarriedState,
+  ids: { workflowId: string; businessNumber: string; customerNumber: string },
+  now: number,
+  pendingWork: number,
+): ConversationState {
+  const windowMs = state.settings.autoReplyWindowSeconds * 1000;
+  const nextAllowed = nextAutoReplyAllowedAt(state.autoReplySentAt, now, windowMs, state.settings.autoReplyLimit);
+  return {
+    ...ids,
+    conversationId: state.conversationId,
+    status: state.status,
+    assignedAgentId: state.assignedAgentId,
+    needsAttention: state.needsAttention,
+    attentionReason: state.attentionReason,
+    optedOut: state.optedOut,
+    autoReplies: {
+      limit: state.settings.autoReplyLimit,
+      windowSeconds: state.settings.autoReplyWindowSeconds,
+      sentInWindow: repliesInWindow(state.autoReplySentAt, now, windowMs).length,
+      nextAllowedAt: nextAllowed === undefined ? null : new Date(nextAllowed).toISOString(),
+    },
+    pendingWork,
+  };
+}
+
+export function describeLimit(settings: ConversationSettings): string {
+  const minutes = settings.autoReplyWindowSeconds / 60;
+  const window = Number.isInteger(minutes) ? `${minutes} minute${minutes === 1 ? '' : 's'}` : `${settings.autoReplyWindowSeconds} seconds`;
+  return `${settings.autoReplyLimit} in ${window}`;
+}

@@ -1,0 +1,260 @@
+// The inbound pipeline end to end: Twilio (the emulator) posts signed webhooks to our API over
+// real HTTP, the conversation workflow runs on a real Temporal server and stores into a real
+// PostgreSQL, replies go back out through the emulator with real status callbacks.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { sendMessageUpdate, stateQuery } from '../src/shared/conversation-definitions.ts';
+import { BUSINESS_NUMBER, newCustomerNumber, newMessageSid, startTestStack, type TestStack } from './support/stack.ts';
+import { postSignedForm } from './support/twilio-http.ts';
+import { waitFor } from './support/wait-for.ts';
+
+let stack: TestStack;
+
+beforeAll(async () => {
+  stack = await startTestStack();
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const HELP_RULE_TEXT = /An agent will follow up/;
+
+function conversationOf(customerNumber: string) {
+  return stack.db.conversation.findUnique({
+    where: { businessNumber_customerNumber: { businessNumber: BUSINESS_NUMBER, customerNumber } },
+  });
+}
+
+function messagesOf(customerNumber: string) {
+  return stack.db.message.findMany({ where: { conversation: { customerNumber } }, orderBy: { createdAt: 'asc' } });
+}
+
+function sentTo(customerNumber: string) {
+  return stack.emulator.messages().filter((message) => message.to === customerNumber);
+}
+
+/** Waits until the workflow has no queued work, so "nothing more happened" can be asserted. */
+async function settled(customerNumber: string) {
+  return waitFor('the conversation to settle', async () => {
+    const state = await stack.client.workflow.getHandle(stack.workflowId(customerNumber)).query(stateQuery);
+    return state.pendingWork === 0 ? state : undefined;
+  });
+}
+
+describe('a customer asking for help', () => {
+  it('stores one inbound message, sends one help reply, records delivery and flags the conversation', async () => {
+    const customer = newCustomerNumber();
+    const inbound = await stack.emulator.sendInbound({ from: customer, to: BUSINESS_NUMBER, body: 'Can I get some HELP please' });
+
+    expect(inbound.status).toBe(200);
+    expect(inbound.body).toMatch(/<Response\s*\/>|<Response><\/Response>/);
+
+    const [reply] = await stack.emulator.waitForMessages((all) => all.some((message) => message.to === customer));
+    expect(reply?.body).toMatch(HELP_RULE_TEXT);
+    expect(reply?.from).toBe(BUSINESS_NUMBER);
+
+    const outbound = await waitFor('the reply to be delivered', async () => {
+      const stored = await stack.db.message.findFirst({ where: { direction: 'outbound', toNumber: customer } });
+      return stored?.status === 'delivered' ? stored : undefined;
+    });
+    expect(outbound.author).toBe('auto_response');
+    expect(outbound.twilioSid).toBe(sentTo(customer)[0]?.sid);
+    expect(outbound.autoResponseRuleId).not.toBeNull();
+
+    const conversation = await waitFor('the conversation to be flagged', async () => {
+      const found = await conversationOf(customer);
+      return found?.needsAttention ? found : undefined;
+    });
+    expect(conversation.attentionReason).toMatch(/Help/);
+
+    await settled(customer);
+    const messages = await messagesOf(customer);
+    expect(messages.filter((message) => message.direction === 'inbound')).toHaveLength(1);
+    expect(messages.find((message) => message.direction === 'inbound')?.twilioSid).toBe(inbound.messageSid);
+    expect(sentTo(customer)).toHaveLength(1);
+    const callbacks = await stack.db.statusCallback.findMany({ where: { messageSid: outbound.twilioSid! } });
+    expect(callbacks.map((callback) => callback.status).sort()).toEqual(['delivered', 'sent']);
+  });
+});
+
+describe('Twilio delivering the same webhook twice', () => {
+  it('stores one message and sends one reply', async () => {
+    const customer = newCustomerNumber();
+    const messageSid = newMessageSid();
+    const first = await stack.emulator.sendInbound({ from: customer, to: BUSINESS_NUMBER, body: 'yes', messageSid });
+    const second = await stack.emulator.sendInbound({ from: customer, to: BUSINESS_NUMBER, body: 'yes', messageSid });
+    expect([first.status, second.status]).toEqual([200, 200]);
+
+    await stack.emulator.waitForMessages((all) => all.some((message) => message.to === customer));
+    await settled(customer);
+    const inbound = (await messagesOf(customer)).filter((message) => message.direction === 'inbound');
+    expect(inbound).toHaveLength(1);
+    expect(sentTo(customer)).toHaveLength(1);
+  });
+});
+
+describe('the auto-reply rate limit', () => {
+  it('answers three texts inside the window and flags the fourth for an agent instead', async () => {
+    const customer = newCustomerNumber();
+    for (const [index, body] of ['yes', 'ok', 'confirm'].entries()) {
+      await stack.emulator.sendInbound({ from: customer, to: BUSINESS_NUMBER, body });
+      await stack.emulator.waitForMessages((all) => all.filter((message) => message.to === customer).length === index + 1);
+    }
+    const before = await conversationOf(customer);
+    expect(before?.needsAttention).toBe(false);
+
+    await stack.emulator.sendInbound({ from: customer, to: BUSINESS_NUMBER, body: 'ok thanks' });
+    const flagged = await waitFor('the fourth text to flag the conversation', async () => {
+      const found = await conversationOf(customer);
+      return found?.needsAttention ? found : undefined;
+    });
+    expect(flagged.attentionReason).toMatch(/limit/i);
+    const state = await settled(customer);
+    expect(state.autoReplies.sentInWindow).toBe(3);
+    expect(state.autoReplies.nextAllowedAt).not.toBeNull();
+    expect(sentTo(customer)).toHaveLength(3);
+    expect((await messagesOf(customer)).filter((message) => message.direction === 'inbound')).toHaveLength(4);
+  });
+});
+
+describe('opt-out', () => {
+  it('confirms a STOP exactly once and sends nothing afterwards', async () => {
+    const customer = newCustomerNumber();
+    await stack.emulator.sendInbound({ from: customer, to: BUSINESS_NUMBER, body: 'STOP' });
+    const [confirmation] = await stack.emulator.waitForMessages((all) => all.some((message) => message.to === customer));
+    expect(confirmation?.body).toMatch(/unsubscribed/i);
+
+    const contact = await waitFor('the contact to be opted out', async () => {
+      const found = await stack.db.contact.findUnique({ where: { phoneNumber: customer } });
+      return found?.optedOut ? found : undefined;
+    });
+    expect(contact.optOutKeyword).toBe('STOP');
+    expect(contact.optedOutAt).not.toBeNull();
+
+    // A second STOP, a keyword text and an agent's reply: none of them may reach the customer.
+    await stack.emulator.sendInbound({ from: customer, to: BUSINESS_NUMBER, body: 'stop' });
+    await stack.emulator.sendInbound({ from: customer, to: BUSINESS_NUMBER, body: 'yes please send the documents' });
+    const handle = stack.client.workflow.getHandle(stack.workflowId(customer));
+    const attempt = handle.executeUpdate(sendMessageUpdate, { args: [{ body: 'Are you still there?', agentId: undefined }] });
+    await expect(attempt).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+    await expect(attempt).rejects.toMatchObject({ cause: { type: 'CustomerOptedOut' } });
+
+    const state = await settled(customer);
+    expect(state.optedOut).toBe(true);
+    expect(sentTo(customer)).toHaveLength(1);
+    expect((await messagesOf(customer)).filter((message) => message.direction === 'inbound')).toHaveLength(3);
+  });
+
+  it('refuses and records a send when the customer opted out on another of our numbers', async () => {
+    const customer = newCustomerNumber();
+    const otherNumber = '+15005550009';
+    await stack.emulator.sendInbound({ from: customer, to: BUSINESS_NUMBER, body: 'documents' });
+    await stack.emulator.waitForMessages((all) => all.some((message) => message.to === customer));
+    // The opt-out arrives through another conversation, so this workflow's own state is stale:
+    // the send activity's database check is what must stop the message.
+    await stack.emulator.sendInbound({ from: customer, to: otherNumber, body: 'UNSUBSCRIBE' });
+    await waitFor('the contact to be opted out', async () => (await stack.db.contact.findUnique({ where: { phoneNumber: customer } }))?.optedOut);
+    const sentBefore = sentTo(customer).length;
+
+    const handle = stack.client.workflow.getHandle(stack.workflowId(customer));
+    await expect(handle.executeUpdate(sendMessageUpdate, { args: [{ body: 'Here is your update' }] })).rejects.toMatchObject({
+      cause: { type: 'CustomerOptedOut' },
+    });
+    const refused = await stack.db.message.findFirst({ where: { toNumber: customer, body: 'Here is your update' } });
+    expect(refused?.status).toBe('refused');
+    expect(sentTo(customer)).toHaveLength(sentBefore);
+  });
+
+  it('opts a customer back in with START', async () => {
+    const customer = newCustomerNumber();
+    await stack.emulator.sendInbound({ from: customer, to: BUSINESS_NUMBER, body: 'STOP' });
+    await stack.emulator.waitForMessages((all) => all.some((message) => message.to === customer));
+    await stack.emulator.sendInbound({ from: customer, to: BUSINESS_NUMBER, body: 'START' });
+    const messages = await stack.emulator.waitForMessages((all) => all.filter((message) => message.to === customer).length === 2);
+    expect(messages.filter((message) => message.to === customer)[1]?.body).toMatch(/resubscribed/i);
+    const contact = await waitFor('the contact to be opted in', async () => {
+      const found = await stack.db.contact.findUnique({ where: { phoneNumber: customer } });
+      return found && !found.optedOut ? found : undefined;
+    });
+    expect(contact.optOutKeyword).toBe('START');
+  });
+
+  it('treats a Twilio 21610 answer as an opt-out, not a retryable failure', async () => {
+    const customer = newCustomerNumber();
+    stack.emulator.markOptedOut(customer);
+    await stack.emulator.sendInbound({ from: customer, to: BUSINESS_NUMBER, body: 'status' });
+    const contact = await waitFor('the contact to be opted out', async () => {
+      const found = await stack.db.contact.findUnique({ where: { phoneNumber: customer } });
+      return found?.optedOut ? found : undefined;
+    });
+    expect(contact.optOutKeyword).toBe('TWILIO_21610');
+    const reply = await stack.db.message.findFirst({ where: { toNumber: customer, direction: 'outbound' } });
+    expect(reply).toMatchObject({ status: 'failed', errorCode: 21610, twilioSid: null });
+    expect(sentTo(customer)).toHaveLength(0);
+  });
+});
+
+describe('status callbacks', () => {
+  it('keeps a delivered message delivered when a late "sent" arrives after it', async () => {
+    const customer = newCustomerNumber();
+    await stack.emulator.sendInbound({ from: customer, to: BUSINESS_NUMBER, body: 'upload' });
+    const [reply] = await stack.emulator.waitForMessages((all) => all.some((message) => message.to === customer));
+    const sid = reply!.sid;
+    const callback = (status: string) => ({
+      MessageSid: sid,
+      SmsSid: sid,
+      MessageStatus: status,
+      SmsStatus: status,
+      AccountSid: stack.accountSid,
+      From: BUSINESS_NUMBER,
+      To: customer,
+      ApiVersion: '2010-04-01',
+    });
+    // Out of order: delivered first, then the sent and queued that should have preceded it.
+    for (const status of ['delivered', 'sent', 'queued']) {
+      const response = await postSignedForm(stack.statusUrl, callback(status), stack.authToken);
+      expect(response.status).toBe(204);
+    }
+    await waitFor('all five callbacks to be audited', async () => (await stack.db.statusCallback.count({ where: { messageSid: sid } })) >= 5);
+    await settled(customer);
+    const stored = await stack.db.message.findUnique({ where: { twilioSid: sid } });
+    expect(stored?.status).toBe('delivered');
+    const audit = await stack.db.statusCallback.findMany({ where: { messageSid: sid } });
+    expect(audit).toHaveLength(5);
+    expect(audit.filter((row) => row.applied).map((row) => row.status)).toContain('delivered');
+  });
+
+  it('records an undelivered outcome with its error code', async () => {
+    const customer = newCustomerNumber();
+    stack.emulator.setDeliveryOutcome(customer, 'undelivered');
+    await stack.emulator.sendInbound({ from: customer, to: BUSINESS_NUMBER, body: 'confirm' });
+    const stored = await waitFor('the reply to be undelivered', async () => {
+      const found = await stack.db.message.findFirst({ where: { toNumber: customer, direction: 'outbound' } });
+      return found?.status === 'undelivered' ? found : undefined;
+    });
+    expect(stored.errorCode).toBe(30003);
+  });
+});
+
+describe('conversation lifecycle', () => {
+  it('reopens a closed conversation on the customer\'s next text', async () => {
+    const { closeUpdate } = await import('../src/shared/conversation-definitions.ts');
+    const customer = newCustomerNumber();
+    await stack.emulator.sendInbound({ from: customer, to: BUSINESS_NUMBER, body: 'hello there' });
+    await waitFor('the conversation to exist', () => conversationOf(customer));
+    const handle = stack.client.workflow.getHandle(stack.workflowId(customer));
+    const closed = await handle.executeUpdate(closeUpdate, { args: [{}] });
+    expect(closed.status).toBe('closed');
+    expect((await conversationOf(customer))?.status).toBe('closed');
+
+    await stack.emulator.sendInbound({ from: customer, to: BUSINESS_NUMBER, body: 'one more thing' });
+    const reopened = await waitFor('the conversation to reopen', async () => {
+      const found = await conversationOf(customer);
+      return found?.status === 'open' ? found : undefined;
+    });
+    expect(reopened.closedAt).toBeNull();
+    const events = await stack.db.conversationEvent.findMany({ where: { conversationId: reopened.id }, orderBy: { createdAt: 'asc' } });
+    expect(events.map((event) => event.type)).toEqual(expect.arrayContaining(['opened', 'closed', 'reopened']));
+  });
+});
