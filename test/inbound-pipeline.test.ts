@@ -34,6 +34,12 @@ function sentTo(customerNumber: string) {
   return stack.emulator.messages().filter((message) => message.to === customerNumber);
 }
 
+/** Waits until `count` messages have been sent to the customer and returns them. */
+async function repliesTo(customerNumber: string, count = 1) {
+  await stack.emulator.waitForMessages((all) => all.filter((message) => message.to === customerNumber).length >= count);
+  return sentTo(customerNumber);
+}
+
 /** Waits until the workflow has no queued work, so "nothing more happened" can be asserted. */
 async function settled(customerNumber: string) {
   return waitFor('the conversation to settle', async () => {
@@ -50,7 +56,7 @@ describe('a customer asking for help', () => {
     expect(inbound.status).toBe(200);
     expect(inbound.body).toMatch(/<Response\s*\/>|<Response><\/Response>/);
 
-    const [reply] = await stack.emulator.waitForMessages((all) => all.some((message) => message.to === customer));
+    const [reply] = await repliesTo(customer);
     expect(reply?.body).toMatch(HELP_RULE_TEXT);
     expect(reply?.from).toBe(BUSINESS_NUMBER);
 
@@ -122,7 +128,7 @@ describe('opt-out', () => {
   it('confirms a STOP exactly once and sends nothing afterwards', async () => {
     const customer = newCustomerNumber();
     await stack.emulator.sendInbound({ from: customer, to: BUSINESS_NUMBER, body: 'STOP' });
-    const [confirmation] = await stack.emulator.waitForMessages((all) => all.some((message) => message.to === customer));
+    const [confirmation] = await repliesTo(customer);
     expect(confirmation?.body).toMatch(/unsubscribed/i);
 
     const contact = await waitFor('the contact to be opted out', async () => {
@@ -154,6 +160,8 @@ describe('opt-out', () => {
     // The opt-out arrives through another conversation, so this workflow's own state is stale:
     // the send activity's database check is what must stop the message.
     await stack.emulator.sendInbound({ from: customer, to: otherNumber, body: 'UNSUBSCRIBE' });
+    const [, confirmation] = await repliesTo(customer, 2);
+    expect(confirmation).toMatchObject({ from: otherNumber, body: expect.stringMatching(/unsubscribed/i) });
     await waitFor('the contact to be opted out', async () => (await stack.db.contact.findUnique({ where: { phoneNumber: customer } }))?.optedOut);
     const sentBefore = sentTo(customer).length;
 
@@ -199,7 +207,7 @@ describe('status callbacks', () => {
   it('keeps a delivered message delivered when a late "sent" arrives after it', async () => {
     const customer = newCustomerNumber();
     await stack.emulator.sendInbound({ from: customer, to: BUSINESS_NUMBER, body: 'upload' });
-    const [reply] = await stack.emulator.waitForMessages((all) => all.some((message) => message.to === customer));
+    const [reply] = await repliesTo(customer);
     const sid = reply!.sid;
     const callback = (status: string) => ({
       MessageSid: sid,

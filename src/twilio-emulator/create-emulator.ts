@@ -25,7 +25,7 @@ export function createTwilioEmulator(options: TwilioEmulatorOptions): TwilioEmul
 
   const logger = options.logger ?? pino({ name: 'twilio-emulator', level: 'warn' });
   const { accountSid, authToken } = options;
-  const handleOptOutKeywords = options.handleOptOutKeywords ?? true;
+  const handleOptOutKeywords = options.handleOptOutKeywords ?? false;
   const store = new MessageStore();
   const behaviour = new SendBehaviour();
   const inbound: InboundRecord[] = [];

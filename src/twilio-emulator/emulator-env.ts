@@ -15,6 +15,7 @@ const emulatorEnvSchema = z.object({
   TWILIO_EMULATOR_HOST: z.string().default('127.0.0.1'),
   EMULATOR_INBOUND_WEBHOOK_URL: optionalUrl,
   EMULATOR_STATUS_CALLBACK_DELAY_MS: z.coerce.number().int().min(0).default(50),
+  EMULATOR_HANDLE_OPT_OUT_KEYWORDS: z.stringbool().default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

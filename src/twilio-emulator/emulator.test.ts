@@ -152,6 +152,10 @@ describe('Messages API: create', () => {
     const accepted = await sender({ phoneNumber: undefined, messagingServiceSid: MESSAGING_SERVICE_SID })(sms());
     expect(accepted.status).toBe('accepted');
     expect(emulator.messages()[0]).toMatchObject({ from: null, messagingServiceSid: MESSAGING_SERVICE_SID });
+
+    // Twilio reports 0 segments until the service has picked a sender.
+    const { json } = await rawCreate({ To: CUSTOMER, MessagingServiceSid: MESSAGING_SERVICE_SID, Body: 'hi' });
+    expect(json).toMatchObject({ status: 'accepted', from: null, num_segments: '0' });
   });
 
   it('keeps From next to the Messaging Service when both are given', async () => {
@@ -451,7 +455,16 @@ describe('inbound messages', () => {
     }
   });
 
-  it('opts the customer out on STOP and back in on START, like Twilio’s default opt-out handling', async () => {
+  it('leaves opt-out keywords to the app unless asked to model Twilio’s opt-out handling', async () => {
+    await emulator.sendInbound({ from: CUSTOMER, to: BUSINESS_NUMBER, body: 'STOP', url: `${receiver.url}/sms` });
+    expect(receiver.received[0]?.params.OptOutType).toBeUndefined();
+    await expect(sender()(sms())).resolves.toMatchObject({ status: 'queued' });
+  });
+
+  it('opts the customer out on STOP and back in on START with handleOptOutKeywords', async () => {
+    await emulator.close();
+    emulator = createTwilioEmulator({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, handleOptOutKeywords: true });
+    await emulator.listen(0);
     const url = `${receiver.url}/sms`;
     await emulator.sendInbound({ from: CUSTOMER, to: BUSINESS_NUMBER, body: ' stop ', url });
     expect(receiver.received[0]?.params.OptOutType).toBe('STOP');
@@ -494,6 +507,14 @@ describe('emulator control routes', () => {
   it('marks opt-outs over HTTP', async () => {
     expect(await control('/opt-outs', { json: { phoneNumber: CUSTOMER } })).toEqual({ status: 201, json: { optedOut: [CUSTOMER] } });
     expect(await sendError(sender()(sms()))).toMatchObject({ code: 21610 });
+  });
+
+  it('sets delivery outcomes and injected failures over HTTP', async () => {
+    expect((await control('/delivery-outcomes', { json: { phoneNumber: CUSTOMER, outcome: 'undelivered' } })).status).toBe(204);
+    expect((await control('/send-failures', { json: { count: 1, httpStatus: 503 } })).status).toBe(204);
+    expect(await sendError(sender()(sms()))).toMatchObject({ httpStatus: 503, retryable: true });
+    await sender()(sms());
+    await emulator.waitForMessages((messages) => messages[0]?.status === 'undelivered');
   });
 
   it('rejects malformed and invalid bodies with 400', async () => {

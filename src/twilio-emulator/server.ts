@@ -12,6 +12,7 @@ async function main(): Promise<void> {
     authToken: env.TWILIO_AUTH_TOKEN,
     inboundWebhookUrl: env.EMULATOR_INBOUND_WEBHOOK_URL,
     statusCallbackDelayMs: env.EMULATOR_STATUS_CALLBACK_DELAY_MS,
+    handleOptOutKeywords: env.EMULATOR_HANDLE_OPT_OUT_KEYWORDS,
     logger,
   });
 

@@ -14,9 +14,11 @@ export interface TwilioEmulatorOptions {
   /** Delay between status callbacks, default 50 ms. */
   statusCallbackDelayMs?: number;
   /**
-   * Act on Twilio's default opt-out keywords in inbound messages like Twilio's Advanced Opt-Out
-   * default does: STOP & co. opt the sender out (later sends to it fail with 21610), START & co.
-   * opt it back in, and the webhook carries `OptOutType`. Default true.
+   * Model Twilio's default opt-out handling: an inbound STOP (STOPALL, UNSUBSCRIBE, CANCEL, END,
+   * QUIT, REVOKE, OPTOUT) opts the sender out before the webhook is posted, so later sends to it,
+   * including a confirmation the app sends itself, fail with 21610; START (YES, UNSTOP) opts it
+   * back in; the webhook carries OptOutType=STOP|START|HELP. Off by default, so an app that sends
+   * its own confirmations can be tested without it; turn it on to see what real Twilio would do.
    */
   handleOptOutKeywords?: boolean;
   logger?: Logger;

@@ -66,7 +66,7 @@ import {
 export type { ConversationWorkflowInput } from './conversation-state.ts';
 
 type Job =
-  | { kind: 'inbound'; sms: InboundSms }
+  | { kind: 'inbound'; sms: InboundSms; reopens: boolean }
   | { kind: 'status'; report: StatusCallbackReport }
   | { kind: 'task'; run: () => Promise<void> };
 
@@ -105,7 +105,15 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
     });
   }
 
-  setHandler(inboundMessageSignal, (sms) => void jobs.push({ kind: 'inbound', sms }));
+  setHandler(inboundMessageSignal, (sms) => {
+    if (state.seenMessageSids.includes(sms.messageSid)) return; // Twilio redelivered it.
+    rememberMessageSid(state, sms.messageSid);
+    // The customer's text reopens the conversation the moment it arrives, so an agent action
+    // that comes after it (a close, say) is applied after it too.
+    const reopens = state.status === 'closed';
+    state.status = 'open';
+    jobs.push({ kind: 'inbound', sms, reopens });
+  });
   setHandler(statusCallbackSignal, (report) => void jobs.push({ kind: 'status', report }));
   setHandler(stateQuery, currentState);
 
@@ -212,7 +220,7 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
 
   async function runJob(job: Job): Promise<void> {
     try {
-      if (job.kind === 'inbound') await handleInbound(job.sms);
+      if (job.kind === 'inbound') await handleInbound(job.sms, job.reopens);
       else if (job.kind === 'status') await handleStatus(job.report);
       else await job.run();
     } catch (error) {
@@ -235,19 +243,13 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
     state.loaded = true;
   }
 
-  async function handleInbound(sms: InboundSms): Promise<void> {
-    if (state.seenMessageSids.includes(sms.messageSid)) return;
-    rememberMessageSid(state, sms.messageSid);
-    // The customer's text reopens the conversation now; an agent closing it while the message is
-    // being stored acts after it and wins.
-    const wasClosed = state.status === 'closed';
-    state.status = 'open';
+  async function handleInbound(sms: InboundSms, reopened: boolean): Promise<void> {
     const stored = await db.recordInbound({ workflowId, businessNumber, customerNumber, sms });
     state.conversationId = stored.conversationId;
     state.settings = stored.settings;
     if (stored.duplicate) {
       // Seen by an earlier run: stored once, answered once, and it reopens nothing.
-      if (wasClosed) state.status = 'closed';
+      if (reopened && state.status === 'open') state.status = 'closed';
       return;
     }
     state.optedOut = stored.optedOut;
@@ -263,6 +265,9 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
       limitDescription: describeLimit(settings),
       answeredByTwilio: sms.optOutType !== undefined,
     });
+    // An agent closed the conversation after this text arrived: opt-out keywords still count,
+    // but nothing else is answered or flagged.
+    if (state.status === 'closed' && decision.kind !== 'opt-out' && decision.kind !== 'opt-in') return;
 
     switch (decision.kind) {
       case 'opt-out':
