@@ -7,6 +7,7 @@ import { createDatabase } from './infra/database.ts';
 import { createLogger } from './infra/logger.ts';
 import { applyMigrations } from './infra/migrations.ts';
 import { ShutdownStack } from './infra/shutdown.ts';
+import { installTemporalRuntime } from './infra/temporal-runtime.ts';
 import { required } from './runtime/require.ts';
 import { createConversationWorker } from './temporal/create-worker.ts';
 
@@ -14,6 +15,8 @@ const config = loadConfig();
 const log = createLogger(config.logLevel, 'worker');
 const shutdown = new ShutdownStack(log);
 shutdown.exitOnSignals();
+
+installTemporalRuntime(log, config.logLevel);
 
 try {
   const databaseUrl = required(config.database.url, 'DATABASE_URL', 'the worker on its own');

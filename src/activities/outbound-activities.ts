@@ -62,7 +62,13 @@ export function createOutboundActivities({ db, sendSms, findSentSms, statusCallb
   async function markAccepted(message: Message, accepted: AcceptedSms): Promise<Message> {
     const updated = await db.message.update({
       where: { id: message.id },
-      data: { twilioSid: accepted.sid, status: accepted.status, numSegments: accepted.numSegments, sentAt: new Date(), statusUpdatedAt: new Date() },
+      data: {
+        twilioSid: accepted.sid,
+        status: accepted.status,
+        numSegments: accepted.numSegments ?? message.numSegments,
+        sentAt: new Date(),
+        statusUpdatedAt: new Date(),
+      },
     });
     await db.conversation.update({ where: { id: message.conversationId }, data: { lastActivityAt: new Date() } });
     return updated;

@@ -15,6 +15,7 @@ import type { Logger } from '../infra/logger.ts';
 import { applyMigrations } from '../infra/migrations.ts';
 import { ShutdownStack } from '../infra/shutdown.ts';
 import { startTemporalDevServer } from '../infra/temporal-dev-server.ts';
+import { installTemporalRuntime } from '../infra/temporal-runtime.ts';
 import { createConversationWorker } from '../temporal/create-worker.ts';
 import { createTwilioEmulator, type TwilioEmulator } from '../twilio-emulator/index.ts';
 
@@ -41,6 +42,7 @@ export interface RunningSystem {
 }
 
 export async function startSystem(config: Config, log: Logger, shutdown = new ShutdownStack(log)): Promise<RunningSystem> {
+  installTemporalRuntime(log, config.logLevel);
   try {
     await mkdir(config.dataDir, { recursive: true });
     const webhooks = webhookUrls(config);

@@ -14,7 +14,9 @@ class RebasedRequestClient extends twilio.RequestClient {
 
   override request<TData>(opts: RequestOptions<TData>) {
     const original = new URL(opts.uri);
-    const rebased = new URL(original.pathname + original.search, this.baseUrl);
+    // Keep any path prefix of the base URL (http://host/twilio + /2010-04-01/…).
+    const prefix = this.baseUrl.pathname.replace(/\/+$/, '');
+    const rebased = new URL(prefix + original.pathname + original.search, this.baseUrl.origin);
     return super.request<TData>({ ...opts, uri: rebased.toString() });
   }
 }

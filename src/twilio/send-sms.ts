@@ -15,7 +15,8 @@ export interface OutboundSms {
 export interface AcceptedSms {
   sid: string;
   status: string;
-  numSegments: number;
+  /** Undefined while Twilio does not know yet (a messaging service still choosing a sender). */
+  numSegments: number | undefined;
   errorCode: number | null;
 }
 
@@ -62,7 +63,7 @@ export function createSmsSender(client: TwilioRestClient, config: TwilioConfig):
       return {
         sid: message.sid,
         status: message.status,
-        numSegments: Number(message.numSegments ?? 1) || 1,
+        numSegments: segmentCount(message.numSegments),
         errorCode: message.errorCode ?? null,
       };
     } catch (error) {
@@ -71,12 +72,21 @@ export function createSmsSender(client: TwilioRestClient, config: TwilioConfig):
   };
 }
 
+/** Twilio answers "0" while a messaging service has not yet chosen a sender: count unknown. */
+function segmentCount(reported: string | undefined): number | undefined {
+  const count = Number(reported);
+  return Number.isFinite(count) && count > 0 ? count : undefined;
+}
+
 function toSendError(error: unknown): TwilioSendError {
   if (error instanceof TwilioSendError) return error;
   const candidate = error as { status?: unknown; code?: unknown; message?: unknown };
   const httpStatus = typeof candidate.status === 'number' ? candidate.status : 0;
   const code = typeof candidate.code === 'number' ? candidate.code : undefined;
-  const message = typeof candidate.message === 'string' ? candidate.message : String(error);
+  const message =
+    typeof candidate.message === 'string' && candidate.message !== 'Error'
+      ? candidate.message
+      : `Twilio answered HTTP ${httpStatus || 'nothing'}${code ? ` (error ${code})` : ''}`;
   return new TwilioSendError(message, httpStatus, code);
 }
 
@@ -106,7 +116,7 @@ export function createSentSmsFinder(client: TwilioRestClient): FindSentSms {
         (message) => message.body === query.body && (message.dateCreated ?? new Date(0)).getTime() >= query.since.getTime() - 1000,
       );
       return match
-        ? { sid: match.sid, status: match.status, numSegments: Number(match.numSegments ?? 1) || 1, errorCode: match.errorCode ?? null }
+        ? { sid: match.sid, status: match.status, numSegments: segmentCount(match.numSegments), errorCode: match.errorCode ?? null }
         : undefined;
     } catch (error) {
       throw toSendError(error);

@@ -3,7 +3,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { bundleWorkflowCode } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
 import { createLogger } from '../../src/infra/logger.ts';
@@ -22,7 +22,7 @@ export default async function setup(project: TestProject) {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'sms-tests-'));
   const [server, bundle] = await Promise.all([
     startTemporalDevServer({ namespace: 'default', cliPath: process.env.TEMPORAL_CLI_PATH }, log),
-    bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: undefined }),
+    bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') }),
   ]);
   const workflowBundlePath = path.join(dir, 'workflow-bundle.js');
   await writeFile(workflowBundlePath, bundle.code);

@@ -8,6 +8,7 @@ import { inject } from 'vitest';
 import { startApiServer } from '../../src/api/start-api.ts';
 import { createDatabase, type Database } from '../../src/infra/database.ts';
 import { createLogger } from '../../src/infra/logger.ts';
+import { installTemporalRuntime } from '../../src/infra/temporal-runtime.ts';
 import type { ConversationSettings } from '../../src/shared/conversation-types.ts';
 import { conversationWorkflowId } from '../../src/shared/workflow-id.ts';
 import { INBOUND_WEBHOOK_PATH, STATUS_WEBHOOK_PATH } from '../../src/shared/webhook-paths.ts';
@@ -44,6 +45,7 @@ export function newMessageSid(): string {
 
 export async function startTestStack(settings: Partial<ConversationSettings> = {}): Promise<TestStack> {
   const log = createLogger(process.env.LOG_LEVEL ?? 'warn', 'test');
+  installTemporalRuntime(log, process.env.LOG_LEVEL ?? 'warn');
   const database = await createTestDatabase();
   const db = createDatabase(database.url, { poolMax: 4 });
   const accountSid = `AC${randomBytes(16).toString('hex')}`;
