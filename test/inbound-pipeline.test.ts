@@ -40,9 +40,15 @@ async function repliesTo(customerNumber: string, count = 1) {
   return sentTo(customerNumber);
 }
 
-/** Waits until the workflow has no queued work, so "nothing more happened" can be asserted. */
-async function settled(customerNumber: string) {
+/**
+ * Waits until the customer's `inboundCount` texts are stored and the workflow has nothing
+ * queued, so "nothing more happened" can be asserted. (A query alone could run before the
+ * worker has even seen the latest signals.)
+ */
+async function settled(customerNumber: string, inboundCount: number) {
   return waitFor('the conversation to settle', async () => {
+    const stored = await stack.db.message.count({ where: { fromNumber: customerNumber, direction: 'inbound' } });
+    if (stored < inboundCount) return undefined;
     const state = await stack.client.workflow.getHandle(stack.workflowId(customerNumber)).query(stateQuery);
     return state.pendingWork === 0 ? state : undefined;
   });
@@ -74,7 +80,7 @@ describe('a customer asking for help', () => {
     });
     expect(conversation.attentionReason).toMatch(/Help/);
 
-    await settled(customer);
+    await settled(customer, 1);
     const messages = await messagesOf(customer);
     expect(messages.filter((message) => message.direction === 'inbound')).toHaveLength(1);
     expect(messages.find((message) => message.direction === 'inbound')?.twilioSid).toBe(inbound.messageSid);
@@ -93,7 +99,7 @@ describe('Twilio delivering the same webhook twice', () => {
     expect([first.status, second.status]).toEqual([200, 200]);
 
     await stack.emulator.waitForMessages((all) => all.some((message) => message.to === customer));
-    await settled(customer);
+    await settled(customer, 1);
     const inbound = (await messagesOf(customer)).filter((message) => message.direction === 'inbound');
     expect(inbound).toHaveLength(1);
     expect(sentTo(customer)).toHaveLength(1);
@@ -116,7 +122,7 @@ describe('the auto-reply rate limit', () => {
       return found?.needsAttention ? found : undefined;
     });
     expect(flagged.attentionReason).toMatch(/limit/i);
-    const state = await settled(customer);
+    const state = await settled(customer, 4);
     expect(state.autoReplies.sentInWindow).toBe(3);
     expect(state.autoReplies.nextAllowedAt).not.toBeNull();
     expect(sentTo(customer)).toHaveLength(3);
@@ -146,7 +152,7 @@ describe('opt-out', () => {
     await expect(attempt).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
     await expect(attempt).rejects.toMatchObject({ cause: { type: 'CustomerOptedOut' } });
 
-    const state = await settled(customer);
+    const state = await settled(customer, 3);
     expect(state.optedOut).toBe(true);
     expect(sentTo(customer)).toHaveLength(1);
     expect((await messagesOf(customer)).filter((message) => message.direction === 'inbound')).toHaveLength(3);
@@ -225,7 +231,7 @@ describe('status callbacks', () => {
       expect(response.status).toBe(204);
     }
     await waitFor('all five callbacks to be audited', async () => (await stack.db.statusCallback.count({ where: { messageSid: sid } })) >= 5);
-    await settled(customer);
+    await settled(customer, 1);
     const stored = await stack.db.message.findUnique({ where: { twilioSid: sid } });
     expect(stored?.status).toBe('delivered');
     const audit = await stack.db.statusCallback.findMany({ where: { messageSid: sid } });

@@ -19,6 +19,8 @@ export interface TemporalDevServerOptions {
   port?: number;
   /** Serve the Web UI on this port; no UI when omitted. */
   uiPort?: number;
+  /** Dynamic config overrides (`--dynamic-config-value key=value`), e.g. for tests. */
+  dynamicConfig?: Record<string, string | number | boolean>;
 }
 
 export async function startTemporalDevServer(
@@ -37,6 +39,10 @@ export async function startTemporalDevServer(
       uiPort: options.uiPort,
       searchAttributes: CONVERSATION_SEARCH_ATTRIBUTES,
       log: { format: 'json', level: 'warn' },
+      extraArgs: Object.entries(options.dynamicConfig ?? {}).flatMap(([key, value]) => [
+        '--dynamic-config-value',
+        `${key}=${JSON.stringify(value)}`,
+      ]),
     },
   });
   return {

@@ -18,5 +18,7 @@ export function nextAutoReplyAllowedAt(
 ): number | undefined {
   const recent = repliesInWindow(sentAt, now, windowMs).sort((a, b) => a - b);
   if (recent.length < limit) return undefined;
+  // With a limit of 0 auto-replies are off altogether: there is no moment they become allowed.
+  if (limit === 0) return undefined;
   return recent[recent.length - limit]! + windowMs;
 }

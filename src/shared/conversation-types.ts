@@ -75,7 +75,7 @@ export interface ConversationState {
     /** When the oldest auto-reply in the window leaves it (ISO 8601), if the limit is reached. */
     nextAllowedAt: string | null;
   };
-  /** Inbound messages, callbacks and sends waiting to be processed. */
+  /** Inbound messages, callbacks and agent actions waiting or being processed. */
   pendingWork: number;
 }
 

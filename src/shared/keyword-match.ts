@@ -2,9 +2,13 @@
 // so "yes" does not match "yesterday" and "opt out" matches "please opt out".
 import type { AutoResponseRuleSnapshot } from './conversation-types.ts';
 
-/** Lower-cased words of a text: runs of letters, digits and apostrophes. */
+/**
+ * Lower-cased words of a text: runs of letters and digits, joined by an apostrophe inside a
+ * word (can't). Phones often send the typographic apostrophe (U+2019), so it counts as one;
+ * quotes around a word ('stop') do not belong to it.
+ */
 function words(text: string): string[] {
-  return text.toLowerCase().match(/[\p{L}\p{N}']+/gu) ?? [];
+  return text.toLowerCase().replace(/\u2019/g, "'").match(/[\p{L}\p{N}]+(?:'[\p{L}\p{N}]+)*/gu) ?? [];
 }
 
 export function containsKeyword(text: string, keyword: string): boolean {

@@ -32,7 +32,7 @@ export const TWILIO_OUTBOUND_STATUSES = [
 ] as const;
 
 export function statusRank(status: string): number {
-  return RANK[status] ?? -1;
+  return Object.hasOwn(RANK, status) ? RANK[status]! : -1;
 }
 
 /** Whether moving from `current` to `next` is progress (never a step back or sideways). */

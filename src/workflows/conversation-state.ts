@@ -1,6 +1,12 @@
 // The conversation workflow's state: what it carries across continue-as-new (plain JSON, no
 // Map/Set) and how it answers the `state` query.
-import type { ConversationSettings, ConversationState, ConversationStatus } from '../shared/conversation-types.ts';
+import type {
+  ConversationSettings,
+  ConversationState,
+  ConversationStatus,
+  InboundSms,
+  StatusCallbackReport,
+} from '../shared/conversation-types.ts';
 import { nextAutoReplyAllowedAt, repliesInWindow } from '../shared/auto-reply-window.ts';
 
 /** How many recent MessageSids are remembered for de-duplication (the database catches older ones). */
@@ -28,11 +34,18 @@ export interface CarriedState {
   loaded: boolean;
 }
 
+/** Work that can travel into the next run: plain data (update tasks cannot, and never do). */
+export type CarriedJob =
+  | { kind: 'inbound'; sms: InboundSms; reopens: boolean }
+  | { kind: 'status'; report: StatusCallbackReport };
+
 export interface ConversationWorkflowInput {
   businessNumber: string;
   customerNumber: string;
   /** Set by continue-as-new only. */
   carried?: CarriedState;
+  /** Set by continue-as-new only: texts and callbacks that arrived but were not yet processed. */
+  pending?: CarriedJob[];
 }
 
 export function initialState(): CarriedState {
@@ -91,6 +104,7 @@ export function snapshot(
 
 export function describeLimit(settings: ConversationSettings): string {
   const minutes = settings.autoReplyWindowSeconds / 60;
-  const window = Number.isInteger(minutes) ? `${minutes} minute${minutes === 1 ? '' : 's'}` : `${settings.autoReplyWindowSeconds} seconds`;
+  const seconds = settings.autoReplyWindowSeconds;
+  const window = Number.isInteger(minutes) ? `${minutes} minute${minutes === 1 ? '' : 's'}` : `${seconds} second${seconds === 1 ? '' : 's'}`;
   return `${settings.autoReplyLimit} in ${window}`;
 }

@@ -60,15 +60,13 @@ import {
   initialState,
   rememberMessageSid,
   snapshot,
+  type CarriedJob,
   type ConversationWorkflowInput,
 } from './conversation-state.ts';
 
 export type { ConversationWorkflowInput } from './conversation-state.ts';
 
-type Job =
-  | { kind: 'inbound'; sms: InboundSms; reopens: boolean }
-  | { kind: 'status'; report: StatusCallbackReport }
-  | { kind: 'task'; run: () => Promise<void> };
+type Job = CarriedJob | { kind: 'task'; run: () => Promise<void> };
 
 interface OutboundRequest {
   body: string;
@@ -91,12 +89,24 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
   const { businessNumber, customerNumber } = input;
   const { workflowId } = workflowInfo();
   const state = input.carried ?? initialState();
-  const jobs: Job[] = [];
+  const jobs: Job[] = [...(input.pending ?? [])];
   const ids = { workflowId, businessNumber, customerNumber };
   /** The search-attribute values last published, to upsert only on change. */
   let published: string | undefined;
 
-  const currentState = (): ConversationState => snapshot(state, ids, Date.now(), jobs.length);
+  /** Whether a job is being processed right now (it has left the queue). */
+  let busy = false;
+  const currentState = (): ConversationState => snapshot(state, ids, Date.now(), jobs.length + (busy ? 1 : 0));
+
+  /**
+   * Update validators run against the state as it is; in a run's first moments the stored
+   * conversation is still loading, so handlers wait for it and check again before deciding.
+   */
+  async function ready(check: () => void): Promise<void> {
+    if (state.loaded) return;
+    await condition(() => state.loaded);
+    check();
+  }
 
   /** Queues work behind everything already waiting and resolves with its result. */
   function enqueue<T>(run: () => Promise<T>): Promise<T> {
@@ -105,24 +115,14 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
     });
   }
 
-  setHandler(inboundMessageSignal, (sms) => {
-    if (state.seenMessageSids.includes(sms.messageSid)) return; // Twilio redelivered it.
-    rememberMessageSid(state, sms.messageSid);
-    // The customer's text reopens the conversation the moment it arrives, so an agent action
-    // that comes after it (a close, say) is applied after it too.
-    const reopens = state.status === 'closed';
-    state.status = 'open';
-    jobs.push({ kind: 'inbound', sms, reopens });
-  });
-  setHandler(statusCallbackSignal, (report) => void jobs.push({ kind: 'status', report }));
   setHandler(stateQuery, currentState);
 
   setHandler(
     sendMessageUpdate,
     (request) =>
       enqueue(async () => {
-        // The customer may have opted out while this request waited its turn.
-        if (state.optedOut) throw rejection(FailureType.CustomerOptedOut, 'The customer has opted out; nothing can be sent to them');
+        // The state may have changed while this request waited its turn (an opt-out, a close).
+        validateSendMessage(state, request);
         const result = await sendOrExplain({ body: request.body, author: 'agent', agentId: request.agentId, mediaUrls: request.mediaUrls });
         if (state.needsAttention) await persist({ needsAttention: false, attentionReason: null }, 'attention_cleared', request.agentId);
         return result;
@@ -132,7 +132,8 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
 
   setHandler(
     assignUpdate,
-    (request) => {
+    async (request) => {
+      await ready(() => validateAssign(state, request));
       state.assignedAgentId = request.agentId;
       return enqueue(async () => {
         await persist({ assignedAgentId: request.agentId }, 'assigned', request.actingAgentId ?? request.agentId, { agentId: request.agentId });
@@ -144,7 +145,8 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
 
   setHandler(
     unassignUpdate,
-    (request) => {
+    async (request) => {
+      await ready(() => validateUnassign(state));
       const previous = state.assignedAgentId;
       state.assignedAgentId = null;
       return applyAndPersist({ assignedAgentId: null }, 'unassigned', request, { previousAgentId: previous });
@@ -154,7 +156,8 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
 
   setHandler(
     closeUpdate,
-    (request) => {
+    async (request) => {
+      await ready(() => validateClose(state));
       state.status = 'closed';
       state.needsAttention = false;
       state.attentionReason = null;
@@ -165,7 +168,8 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
 
   setHandler(
     reopenUpdate,
-    (request) => {
+    async (request) => {
+      await ready(() => validateReopen(state));
       state.status = 'open';
       return applyAndPersist({ status: 'open' }, 'reopened', request);
     },
@@ -174,7 +178,8 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
 
   setHandler(
     flagUpdate,
-    (request) => {
+    async (request) => {
+      await ready(() => undefined);
       const reason = request.reason?.trim() || 'Flagged by an agent';
       state.needsAttention = true;
       state.attentionReason = reason;
@@ -182,13 +187,26 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
     },
   );
 
-  setHandler(unflagUpdate, (request) => {
+  setHandler(unflagUpdate, async (request) => {
+    await ready(() => undefined);
     state.needsAttention = false;
     state.attentionReason = null;
     return applyAndPersist({ needsAttention: false, attentionReason: null }, 'unflagged', request);
   });
 
+  // Signals wait (buffered by the SDK) until the stored conversation is loaded, so a text that
+  // started this run sees whether it reopens a closed conversation.
   if (!state.loaded) await loadFromDatabase();
+  setHandler(inboundMessageSignal, (sms) => {
+    if (state.seenMessageSids.includes(sms.messageSid)) return; // Twilio redelivered it.
+    rememberMessageSid(state, sms.messageSid);
+    // The customer's text reopens the conversation the moment it arrives, so an agent action
+    // that comes after it (a close, say) is applied after it too.
+    const reopens = state.status === 'closed';
+    state.status = 'open';
+    jobs.push({ kind: 'inbound', sms, reopens });
+  });
+  setHandler(statusCallbackSignal, (report) => void jobs.push({ kind: 'status', report }));
   publish();
 
   for (;;) {
@@ -200,22 +218,33 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
     if (!woke) {
       // Closed and quiet for the linger period: finish. The customer's next text (or an agent)
       // starts a fresh run, which loads the conversation from the database.
-      await condition(allHandlersFinished);
+      await condition(() => allHandlersFinished() || jobs.length > 0);
       if (jobs.length === 0) return;
     }
     const job = jobs.shift();
-    if (job) await runJob(job);
+    if (job) {
+      busy = true;
+      await runJob(job);
+      busy = false;
+    }
     publish();
-    if (workflowInfo().continueAsNewSuggested && jobs.length === 0) {
-      await condition(allHandlersFinished);
-      if (jobs.length === 0) {
+    if (workflowInfo().continueAsNewSuggested && !hasQueuedTask()) {
+      // Update handlers await their queued task, so wait for them (or for one to arrive and be
+      // served first); inbound texts and callbacks still waiting travel into the next run.
+      await condition(() => allHandlersFinished() || hasQueuedTask());
+      if (!hasQueuedTask()) {
         await continueAsNew<typeof conversationWorkflow>({
           businessNumber,
           customerNumber,
           carried: compactForContinueAsNew(state, Date.now()),
+          pending: jobs.filter((queued): queued is CarriedJob => queued.kind !== 'task'),
         });
       }
     }
+  }
+
+  function hasQueuedTask(): boolean {
+    return jobs.some((queued) => queued.kind === 'task');
   }
 
   async function runJob(job: Job): Promise<void> {

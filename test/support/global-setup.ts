@@ -17,11 +17,23 @@ declare module 'vitest' {
   }
 }
 
+/** History length at which the test server suggests continue-as-new. */
+export const CONTINUE_AS_NEW_SUGGESTED_AFTER_EVENTS = 60;
+
 export default async function setup(project: TestProject) {
   const log = createLogger(process.env.LOG_LEVEL ?? 'warn', 'test-setup');
   const dir = await mkdtemp(path.join(os.tmpdir(), 'sms-tests-'));
   const [server, bundle] = await Promise.all([
-    startTemporalDevServer({ namespace: 'default', cliPath: process.env.TEMPORAL_CLI_PATH }, log),
+    startTemporalDevServer(
+      {
+        namespace: 'default',
+        cliPath: process.env.TEMPORAL_CLI_PATH,
+        // Suggest continue-as-new after a few dozen events instead of thousands, so every test
+        // conversation that does real work crosses run boundaries and proves state survives them.
+        dynamicConfig: { 'limit.historyCount.suggestContinueAsNew': CONTINUE_AS_NEW_SUGGESTED_AFTER_EVENTS },
+      },
+      log,
+    ),
     bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') }),
   ]);
   const workflowBundlePath = path.join(dir, 'workflow-bundle.js');

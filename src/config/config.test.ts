@@ -1,0 +1,140 @@
+// Configuration is read and validated once; mistakes are reported by variable name, and the
+// Twilio auth token never appears in an error.
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.ts';
+
+const SID = 'AC' + '0123456789abcdef'.repeat(2);
+const MESSAGING_SERVICE_SID = 'MG' + 'fedcba9876543210'.repeat(2);
+const TOKEN = 'tok_5ecr3t_value_9d8f7e6a5b4c';
+
+function configError(env: NodeJS.ProcessEnv): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
+}
+
+describe('loadConfig', () => {
+  it('falls back to the defaults for an empty environment', () => {
+    expect(loadConfig({})).toEqual({
+      env: 'development',
+      logLevel: 'info',
+      api: { host: '127.0.0.1', port: 3000, baseUrl: 'http://localhost:3000', webhookBodyLimit: '64kb' },
+      dataDir: '.data',
+      database: { url: undefined, embeddedPort: 5433 },
+      temporal: {
+        address: undefined,
+        namespace: 'default',
+        taskQueue: 'sms-conversations',
+        cliPath: undefined,
+        port: 7233,
+        uiPort: 8233,
+        uiUrl: undefined,
+      },
+      twilio: undefined,
+      emulatorPort: 3100,
+      autoReply: { limit: 3, windowSeconds: 600 },
+      closedConversationLingerSeconds: 3600,
+    });
+  });
+
+  it('treats blank optional values as unset', () => {
+    const config = loadConfig({ DATABASE_URL: '  ', TWILIO_ACCOUNT_SID: '', TWILIO_AUTH_TOKEN: ' ', API_BASE_URL: '' });
+    expect(config.database.url).toBeUndefined();
+    expect(config.twilio).toBeUndefined();
+    expect(config.api.baseUrl).toBe('http://localhost:3000');
+  });
+
+  it('reads numbers from strings and derives the base URL from the port', () => {
+    const config = loadConfig({ API_PORT: '8080', AUTO_REPLY_LIMIT: '5', AUTO_REPLY_WINDOW_SECONDS: '120' });
+    expect(config.api.port).toBe(8080);
+    expect(config.api.baseUrl).toBe('http://localhost:8080');
+    expect(config.autoReply).toEqual({ limit: 5, windowSeconds: 120 });
+  });
+
+  it('trims the trailing slash from API_BASE_URL', () => {
+    expect(loadConfig({ API_BASE_URL: 'https://sms.example.com/' }).api.baseUrl).toBe('https://sms.example.com');
+    expect(loadConfig({ API_BASE_URL: 'https://abc.ngrok.app/sms//' }).api.baseUrl).toBe('https://abc.ngrok.app/sms');
+    expect(loadConfig({ API_BASE_URL: ' https://sms.example.com ' }).api.baseUrl).toBe('https://sms.example.com');
+  });
+
+  it('rejects an API_BASE_URL that is not a URL, naming the variable', () => {
+    expect(configError({ API_BASE_URL: 'sms.example.com without scheme' }).message).toContain('API_BASE_URL');
+  });
+
+  it('builds the Twilio config from a SID, a token and a phone number', () => {
+    const config = loadConfig({ TWILIO_ACCOUNT_SID: SID, TWILIO_AUTH_TOKEN: TOKEN, TWILIO_PHONE_NUMBER: '+447488879172' });
+    expect(config.twilio).toEqual({
+      accountSid: SID,
+      authToken: TOKEN,
+      phoneNumber: '+447488879172',
+      messagingServiceSid: undefined,
+      apiBaseUrl: undefined,
+    });
+  });
+
+  it('accepts a messaging service instead of a phone number', () => {
+    const config = loadConfig({
+      TWILIO_ACCOUNT_SID: SID,
+      TWILIO_AUTH_TOKEN: TOKEN,
+      TWILIO_MESSAGING_SERVICE_SID: MESSAGING_SERVICE_SID,
+    });
+    expect(config.twilio?.messagingServiceSid).toBe(MESSAGING_SERVICE_SID);
+    expect(config.twilio?.phoneNumber).toBeUndefined();
+  });
+
+  it('rejects an invalid TWILIO_ACCOUNT_SID, naming the variable', () => {
+    for (const sid of ['AC123', 'SK' + '0'.repeat(32), SID + '0', 'AC' + 'g'.repeat(32)]) {
+      const error = configError({ TWILIO_ACCOUNT_SID: sid, TWILIO_AUTH_TOKEN: TOKEN, TWILIO_PHONE_NUMBER: '+447488879172' });
+      expect(error.message, sid).toContain('TWILIO_ACCOUNT_SID');
+    }
+  });
+
+  it('rejects an invalid TWILIO_PHONE_NUMBER, naming the variable', () => {
+    for (const phone of ['07488879172', '+0447488879172', '+44 7488 879172', '+1234567890123456', 'not-a-number']) {
+      const error = configError({ TWILIO_ACCOUNT_SID: SID, TWILIO_AUTH_TOKEN: TOKEN, TWILIO_PHONE_NUMBER: phone });
+      expect(error.message, phone).toContain('TWILIO_PHONE_NUMBER');
+    }
+  });
+
+  it('rejects an invalid TWILIO_MESSAGING_SERVICE_SID, naming the variable', () => {
+    const error = configError({ TWILIO_ACCOUNT_SID: SID, TWILIO_AUTH_TOKEN: TOKEN, TWILIO_MESSAGING_SERVICE_SID: 'MG123' });
+    expect(error.message).toContain('TWILIO_MESSAGING_SERVICE_SID');
+  });
+
+  it('rejects a SID without a token and a token without a SID', () => {
+    expect(configError({ TWILIO_ACCOUNT_SID: SID, TWILIO_PHONE_NUMBER: '+447488879172' }).message).toContain('TWILIO_AUTH_TOKEN');
+    expect(configError({ TWILIO_AUTH_TOKEN: TOKEN, TWILIO_PHONE_NUMBER: '+447488879172' }).message).toContain('TWILIO_ACCOUNT_SID');
+  });
+
+  it('rejects credentials with neither a phone number nor a messaging service', () => {
+    const error = configError({ TWILIO_ACCOUNT_SID: SID, TWILIO_AUTH_TOKEN: TOKEN });
+    expect(error.message).toContain('TWILIO_PHONE_NUMBER');
+    expect(error.message).toContain('TWILIO_MESSAGING_SERVICE_SID');
+  });
+
+  it('rejects out-of-range numbers and unknown enum values, naming each variable', () => {
+    const error = configError({ API_PORT: '70000', AUTO_REPLY_WINDOW_SECONDS: '0', LOG_LEVEL: 'verbose', NODE_ENV: 'staging' });
+    for (const name of ['API_PORT', 'AUTO_REPLY_WINDOW_SECONDS', 'LOG_LEVEL', 'NODE_ENV']) expect(error.message).toContain(name);
+  });
+
+  it('never puts the auth token in an error message', () => {
+    const envs: NodeJS.ProcessEnv[] = [
+      { TWILIO_ACCOUNT_SID: 'AC-bad', TWILIO_AUTH_TOKEN: TOKEN, TWILIO_PHONE_NUMBER: '+447488879172' },
+      { TWILIO_ACCOUNT_SID: SID, TWILIO_AUTH_TOKEN: TOKEN, TWILIO_PHONE_NUMBER: 'nope' },
+      { TWILIO_ACCOUNT_SID: SID, TWILIO_AUTH_TOKEN: TOKEN },
+      { TWILIO_AUTH_TOKEN: TOKEN, TWILIO_PHONE_NUMBER: '+447488879172' },
+      { TWILIO_ACCOUNT_SID: SID, TWILIO_AUTH_TOKEN: TOKEN, TWILIO_PHONE_NUMBER: '+447488879172', TWILIO_API_BASE_URL: 'not a url' },
+      // A token pasted into the wrong variable.
+      { TWILIO_ACCOUNT_SID: TOKEN, TWILIO_AUTH_TOKEN: TOKEN, TWILIO_PHONE_NUMBER: '+447488879172' },
+    ];
+    for (const env of envs) {
+      const error = configError(env);
+      expect(error.message, JSON.stringify(env)).not.toContain(TOKEN);
+      expect(String(error.stack), JSON.stringify(env)).not.toContain(TOKEN);
+    }
+  });
+});
