@@ -136,6 +136,14 @@ describe('health', () => {
     }
   });
 
+  it('answers a wrong method with a JSON 405 naming the allowed ones', async () => {
+    const response = await fetch(stack.inboundUrl, { method: 'PUT' });
+    expect(response.status).toBe(405);
+    const body = await response.json();
+    expect(body.error.code).toBe('method_not_allowed');
+    expect(response.headers.get('allow')).toMatch(/POST/);
+  });
+
   it('answers unknown routes with a JSON 404', async () => {
     const response = await fetch(`${stack.baseUrl}/api/nowhere`);
     expect(response.status).toBe(404);

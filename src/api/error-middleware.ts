@@ -29,6 +29,9 @@ export function errorMiddleware(log: Logger): Middleware {
       if (ctx.status === 404 && ctx.body === undefined) {
         throw new HttpError(404, 'not_found', `No route for ${ctx.method} ${ctx.path}`);
       }
+      if (ctx.status === 405 && !ctx.body) {
+        throw new HttpError(405, 'method_not_allowed', `${ctx.method} is not allowed here; allowed: ${ctx.response.get('Allow')}`);
+      }
     } catch (error) {
       const known = error instanceof HttpError ? error : fromBodyParser(error as BodyParserError);
       if (known) {
