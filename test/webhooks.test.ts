@@ -184,9 +184,12 @@ describe('when Temporal cannot be reached', () => {
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
     api = await startApiServer({
+      db: stack.db,
+      databaseUrl: stack.databaseUrl,
       temporalClient: new Client({ connection }),
       taskQueue: 'unreachable',
-      twilioAuthToken: stack.authToken,
+      twilio: { accountSid: stack.accountSid, authToken: stack.authToken, phoneNumber: BUSINESS_NUMBER },
+      twilioEmulated: true,
       publicBaseUrl: url,
       webhookBodyLimit: '64kb',
       host: '127.0.0.1',

@@ -6,7 +6,20 @@ import type {
   ConversationStatus,
   InboundSms,
 } from '../shared/conversation-types.ts';
+import type { LiveEventType } from '../shared/live-events.ts';
 import type { ActivityDependencies } from './dependencies.ts';
+import { publishLiveEvent } from './live-event-publisher.ts';
+
+/** Conversation audit event types that agents see live, and the live event each becomes. */
+const LIVE_EVENT_OF: Record<string, LiveEventType> = {
+  assigned: 'conversation.assigned',
+  unassigned: 'conversation.unassigned',
+  closed: 'conversation.closed',
+  reopened: 'conversation.reopened',
+  flagged: 'conversation.flagged',
+  unflagged: 'conversation.unflagged',
+  attention_cleared: 'conversation.unflagged',
+};
 
 export interface ConversationKey {
   businessNumber: string;
@@ -77,6 +90,11 @@ export function createConversationActivities({ db, settings }: ActivityDependenc
         events: { create: { type: 'opened' } },
       },
     });
+    await publishLiveEvent(tx, {
+      type: 'conversation.opened',
+      conversationId: conversation.id,
+      data: { businessNumber: key.businessNumber, customerNumber: key.customerNumber },
+    });
     return { conversation, contact, created: true };
   }
 
@@ -122,6 +140,16 @@ export function createConversationActivities({ db, settings }: ActivityDependenc
         });
         const duplicate = inserted.count === 0;
         if (!duplicate) {
+          const message = await tx.message.findUniqueOrThrow({ where: { twilioSid: sms.messageSid }, select: { id: true } });
+          await publishLiveEvent(tx, {
+            type: 'message.received',
+            conversationId: conversation.id,
+            messageId: message.id,
+            data: { customerNumber: input.customerNumber, businessNumber: input.businessNumber },
+          });
+          if (conversation.status === 'closed') {
+            await publishLiveEvent(tx, { type: 'conversation.reopened', conversationId: conversation.id, data: { by: 'customer' } });
+          }
           await tx.conversation.update({
             where: { id: conversation.id },
             data: {
@@ -147,20 +175,26 @@ export function createConversationActivities({ db, settings }: ActivityDependenc
       patch: ConversationPatch;
       event: { type: string; agentId?: string; data?: Record<string, unknown> };
     }): Promise<void> {
-      const { patch } = input;
-      await db.conversation.update({
-        where: { id: input.conversationId },
-        data: {
-          ...patch,
-          ...(patch.status === 'closed' ? { closedAt: new Date() } : patch.status === 'open' ? { closedAt: null } : {}),
-          events: {
-            create: {
-              type: input.event.type,
-              agentId: input.event.agentId ?? null,
-              data: (input.event.data ?? {}) as Prisma.InputJsonValue,
+      const { patch, event } = input;
+      await db.$transaction(async (tx) => {
+        await tx.conversation.update({
+          where: { id: input.conversationId },
+          data: {
+            ...patch,
+            ...(patch.status === 'closed' ? { closedAt: new Date() } : patch.status === 'open' ? { closedAt: null } : {}),
+            events: {
+              create: { type: event.type, agentId: event.agentId ?? null, data: (event.data ?? {}) as Prisma.InputJsonValue },
             },
           },
-        },
+        });
+        const liveType = LIVE_EVENT_OF[event.type];
+        if (liveType) {
+          await publishLiveEvent(tx, {
+            type: liveType,
+            conversationId: input.conversationId,
+            data: { ...event.data, ...patch, ...(event.agentId ? { actingAgentId: event.agentId } : {}) },
+          });
+        }
       });
     },
 
@@ -189,6 +223,11 @@ export function createConversationActivities({ db, settings }: ActivityDependenc
             },
           });
         }
+        await publishLiveEvent(tx, {
+          type: input.optedOut ? 'contact.opted_out' : 'contact.opted_in',
+          conversationId: input.conversationId,
+          data: { customerNumber: input.customerNumber, keyword: input.keyword },
+        });
       });
     },
   };

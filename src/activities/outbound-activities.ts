@@ -7,6 +7,7 @@ import { segmentInfo } from '../sms/segments.ts';
 import { TwilioSendError, type AcceptedSms } from '../twilio/send-sms.ts';
 import type { Message } from '../generated/prisma/client.ts';
 import type { ActivityDependencies } from './dependencies.ts';
+import { publishLiveEvent } from './live-event-publisher.ts';
 
 export interface SendMessageInput {
   /** Chosen by the workflow; makes the activity idempotent across retries. */
@@ -60,22 +61,38 @@ export function createOutboundActivities({ db, sendSms, findSentSms, statusCallb
   }
 
   async function markAccepted(message: Message, accepted: AcceptedSms): Promise<Message> {
-    const updated = await db.message.update({
-      where: { id: message.id },
-      data: {
-        twilioSid: accepted.sid,
-        status: accepted.status,
-        numSegments: accepted.numSegments ?? message.numSegments,
-        sentAt: new Date(),
-        statusUpdatedAt: new Date(),
-      },
+    return db.$transaction(async (tx) => {
+      const updated = await tx.message.update({
+        where: { id: message.id },
+        data: {
+          twilioSid: accepted.sid,
+          status: accepted.status,
+          numSegments: accepted.numSegments ?? message.numSegments,
+          sentAt: new Date(),
+          statusUpdatedAt: new Date(),
+        },
+      });
+      await tx.conversation.update({ where: { id: message.conversationId }, data: { lastActivityAt: new Date() } });
+      await publishLiveEvent(tx, {
+        type: 'message.sent',
+        conversationId: message.conversationId,
+        messageId: message.id,
+        data: { author: message.author, status: accepted.status, twilioSid: accepted.sid },
+      });
+      return updated;
     });
-    await db.conversation.update({ where: { id: message.conversationId }, data: { lastActivityAt: new Date() } });
-    return updated;
   }
 
   async function refuse(message: Message, status: 'refused' | 'failed', errorCode: number | null, reason: string, type: string): Promise<never> {
-    await db.message.update({ where: { id: message.id }, data: { status, errorCode, errorMessage: reason, statusUpdatedAt: new Date() } });
+    await db.$transaction(async (tx) => {
+      await tx.message.update({ where: { id: message.id }, data: { status, errorCode, errorMessage: reason, statusUpdatedAt: new Date() } });
+      await publishLiveEvent(tx, {
+        type: 'message.failed',
+        conversationId: message.conversationId,
+        messageId: message.id,
+        data: { status, errorCode, reason },
+      });
+    });
     throw ApplicationFailure.create({ type, message: reason, nonRetryable: true, details: [{ messageId: message.id, errorCode }] });
   }
 

@@ -4,6 +4,7 @@ import { isForwardStatus } from '../shared/message-status.ts';
 import type { StatusCallbackReport } from '../shared/conversation-types.ts';
 import { OPTED_OUT_ERROR_CODE } from '../twilio/send-sms.ts';
 import type { ActivityDependencies } from './dependencies.ts';
+import { publishLiveEvent } from './live-event-publisher.ts';
 
 export interface RecordedStatus {
   applied: boolean;
@@ -32,6 +33,14 @@ export function createStatusActivities({ db }: ActivityDependencies) {
             },
           });
           applied = result.count === 1;
+          if (applied) {
+            await publishLiveEvent(tx, {
+              type: 'message.status',
+              conversationId: message.conversationId,
+              messageId: message.id,
+              data: { status: report.status, errorCode: report.errorCode ?? null },
+            });
+          }
         }
         await tx.statusCallback.create({
           data: {

@@ -1,17 +1,37 @@
 // Builds the HTTP application without listening, so tests and the server share it.
+import Router from '@koa/router';
 import Koa from 'koa';
-import type { Logger } from '../infra/logger.ts';
 import type { ConversationGateway } from '../temporal/conversation-client.ts';
+import type { ApiDeps } from './api-deps.ts';
 import { errorMiddleware } from './error-middleware.ts';
+import { registerAgentRoutes } from './routes/agent-routes.ts';
+import { registerConversationRoutes } from './routes/conversation-routes.ts';
+import { registerEventRoutes } from './routes/event-routes.ts';
+import { registerOpenApiRoutes } from './routes/openapi-routes.ts';
+import { registerRuleRoutes } from './routes/rule-routes.ts';
+import { registerStatsRoutes } from './routes/stats-routes.ts';
+import { registerTwilioConfigRoutes } from './routes/twilio-config-routes.ts';
+import { ApiRoutes } from './routing/api-routes.ts';
 import { twilioWebhookRouter } from './webhooks/twilio-webhooks.ts';
 
-export interface AppDeps {
+export interface AppDeps extends ApiDeps {
   gateway: ConversationGateway;
-  /** Twilio's auth token (or the emulator's), the key of every webhook signature. */
-  twilioAuthToken: string;
-  publicBaseUrl: string;
   webhookBodyLimit: string;
-  log: Logger;
+}
+
+const API_VERSION = '0.1.0';
+
+/** Every agent-facing route, described once; the app mounts them and tests walk them. */
+export function buildApiRoutes(deps: ApiDeps): ApiRoutes {
+  const routes = new ApiRoutes();
+  registerConversationRoutes(routes, deps);
+  registerRuleRoutes(routes, deps);
+  registerAgentRoutes(routes, deps);
+  registerEventRoutes(routes, deps);
+  registerStatsRoutes(routes, deps);
+  registerTwilioConfigRoutes(routes, deps);
+  registerOpenApiRoutes(routes, { version: API_VERSION });
+  return routes;
 }
 
 export function createApp(deps: AppDeps): Koa {
@@ -22,18 +42,18 @@ export function createApp(deps: AppDeps): Koa {
 
   const webhooks = twilioWebhookRouter({
     gateway: deps.gateway,
-    authToken: deps.twilioAuthToken,
+    authToken: deps.twilio.config.authToken,
     publicBaseUrl: deps.publicBaseUrl,
     bodyLimit: deps.webhookBodyLimit,
     log: deps.log,
   });
   app.use(webhooks.routes()).use(webhooks.allowedMethods({ throw: false }));
-  app.use(async (ctx, next) => {
-    if (ctx.method === 'GET' && ctx.path === '/health') {
-      ctx.body = { status: 'ok' };
-      return;
-    }
-    await next();
+
+  const api = new Router();
+  api.get('/health', (ctx) => {
+    ctx.body = { status: 'ok' };
   });
+  buildApiRoutes(deps).mount(api, deps.db);
+  app.use(api.routes()).use(api.allowedMethods({ throw: false }));
   return app;
 }

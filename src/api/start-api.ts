@@ -2,14 +2,22 @@
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:http';
 import type { Client } from '@temporalio/client';
+import type { TwilioConfig } from '../config/config.ts';
+import type { Database } from '../infra/database.ts';
 import type { Logger } from '../infra/logger.ts';
 import { createConversationGateway } from '../temporal/conversation-client.ts';
+import { createConversationCommands } from '../temporal/conversation-commands.ts';
 import { createApp } from './app.ts';
+import { createLiveEventHub } from './live-events/create-live-event-hub.ts';
 
 export interface ApiServerOptions {
+  db: Database;
+  databaseUrl: string;
   temporalClient: Client;
   taskQueue: string;
-  twilioAuthToken: string;
+  twilio: TwilioConfig;
+  /** True when the built-in emulator stands in for Twilio. */
+  twilioEmulated: boolean;
   publicBaseUrl: string;
   webhookBodyLimit: string;
   host: string;
@@ -24,9 +32,13 @@ export interface RunningApi {
 }
 
 export async function startApiServer(options: ApiServerOptions): Promise<RunningApi> {
+  const liveEvents = await createLiveEventHub({ databaseUrl: options.databaseUrl, db: options.db, log: options.log });
   const app = createApp({
+    db: options.db,
     gateway: createConversationGateway(options.temporalClient, options.taskQueue),
-    twilioAuthToken: options.twilioAuthToken,
+    commands: createConversationCommands(options.temporalClient, options.taskQueue),
+    liveEvents,
+    twilio: { config: options.twilio, emulated: options.twilioEmulated },
     publicBaseUrl: options.publicBaseUrl,
     webhookBodyLimit: options.webhookBodyLimit,
     log: options.log,
@@ -39,10 +51,12 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
   const { port } = server.address() as AddressInfo;
   return {
     listenUrl: `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
+    async close() {
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
-      }),
+      });
+      await liveEvents.close();
+    },
   };
 }

@@ -116,9 +116,12 @@ export async function startSystem(config: Config, log: Logger, shutdown = new Sh
     shutdown.add('client connection', () => connection.close());
     const temporalClient = new Client({ connection, namespace: config.temporal.namespace });
     const api = await startApiServer({
+      db,
+      databaseUrl,
       temporalClient,
       taskQueue: config.temporal.taskQueue,
-      twilioAuthToken: twilio.authToken,
+      twilio,
+      twilioEmulated: emulator !== undefined,
       publicBaseUrl: config.api.baseUrl,
       webhookBodyLimit: config.api.webhookBodyLimit,
       host: config.api.host,

@@ -75,9 +75,12 @@ export async function startTestStack(settings: Partial<ConversationSettings> = {
   const connection = await Connection.connect({ address });
   const client = new Client({ connection });
   const api = await startApiServer({
+    db,
+    databaseUrl: database.url,
     temporalClient: client,
     taskQueue,
-    twilioAuthToken: authToken,
+    twilio: { accountSid, authToken, phoneNumber: BUSINESS_NUMBER, apiBaseUrl: emulatorUrl },
+    twilioEmulated: true,
     publicBaseUrl: baseUrl,
     webhookBodyLimit: '64kb',
     host: '127.0.0.1',

@@ -1,0 +1,4 @@
+import type { ApiDeps } from '../api-deps.ts';
+import type { ApiRoutes } from '../routing/api-routes.ts';
+
+export function registerAgentRoutes(_routes: ApiRoutes, _deps: ApiDeps): void {}

@@ -1,0 +1,131 @@
+// One table of the API's routes. Each entry is mounted on the router (auth, validation,
+// handler) and described in the OpenAPI document from the same zod schemas, so the contract
+// cannot drift from the code, and tests can walk every route (the auth matrix does).
+import Router from '@koa/router';
+import { bodyParser } from '@koa/bodyparser';
+import { OpenAPIRegistry, type ResponseConfig, type RouteConfig } from '@asteasolutions/zod-to-openapi';
+import type { Context } from 'koa';
+import { z } from 'zod';
+import type { Database } from '../../infra/database.ts';
+import { authenticate, type Access, type AuthenticatedAgent } from '../auth/authenticate.ts';
+import { parseOrThrow } from './validation.ts';
+
+export type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
+
+export interface RouteInput<P, Q, B> {
+  params: P;
+  query: Q;
+  body: B;
+  /** The caller; always set on routes whose access is not 'public'. */
+  agent: AuthenticatedAgent;
+}
+
+export interface RouteDefinition<
+  P extends z.ZodType = z.ZodType,
+  Q extends z.ZodType = z.ZodType,
+  B extends z.ZodType = z.ZodType,
+> {
+  method: Method;
+  /** Koa-style path, e.g. /api/conversations/:id */
+  path: string;
+  summary: string;
+  tag: string;
+  access: Access;
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** The success answer. `schema` absent: no body (e.g. 204) or a stream. */
+  response: { status: number; description: string; schema?: z.ZodType; contentType?: string };
+  /** Error statuses this route can answer besides 400 (validation), 401 and 403 (auth). */
+  errors?: Record<number, string>;
+  /** Accept the token as ?access_token= too (for EventSource, which cannot set headers). */
+  allowQueryToken?: boolean;
+  /** Returns the body to send with `response.status`, or handles `ctx` itself and returns undefined. */
+  handle(ctx: Context, input: RouteInput<z.infer<P>, z.infer<Q>, z.infer<B>>): Promise<unknown>;
+}
+
+export const errorBodySchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    details: z.unknown().optional(),
+  }),
+});
+
+const STANDARD_ERRORS: Record<number, string> = {
+  400: 'Invalid request: `error.details.fields` names each offending field',
+  401: 'Missing, invalid or revoked token',
+  403: 'The token is valid but its role may not do this',
+};
+
+function openApiPath(path: string): string {
+  return path.replace(/:(\w+)/g, '{$1}');
+}
+
+export class ApiRoutes {
+  readonly registry = new OpenAPIRegistry();
+  readonly definitions: RouteDefinition[] = [];
+
+  constructor() {
+    this.registry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' });
+  }
+
+  add<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(definition: RouteDefinition<P, Q, B>): void {
+    this.definitions.push(definition as unknown as RouteDefinition);
+    this.registry.registerPath(this.describe(definition as unknown as RouteDefinition));
+  }
+
+  mount(router: Router, db: Database): void {
+    const jsonBody = bodyParser({ enableTypes: ['json'], jsonLimit: '256kb', encoding: 'utf-8' });
+    for (const definition of this.definitions) {
+      router[definition.method](definition.path, jsonBody, async (ctx) => {
+        const agent = await authenticate(db, ctx, definition.access, definition.allowQueryToken);
+        const input = {
+          params: definition.params ? parseOrThrow(definition.params, ctx.params, 'params') : ctx.params,
+          query: definition.query ? parseOrThrow(definition.query, ctx.query, 'query') : ctx.query,
+          body: definition.body ? parseOrThrow(definition.body, ctx.request.body ?? {}, 'body') : undefined,
+          agent: agent as AuthenticatedAgent,
+        };
+        const result = await definition.handle(ctx, input);
+        if (result !== undefined) {
+          ctx.status = definition.response.status;
+          ctx.body = result;
+        } else if (ctx.body === undefined) {
+          ctx.status = definition.response.status;
+        }
+      });
+    }
+  }
+
+  private describe(definition: RouteDefinition): RouteConfig {
+    const responses: Record<string, ResponseConfig> = {
+      [definition.response.status]: {
+        description: definition.response.description,
+        ...(definition.response.schema
+          ? { content: { [definition.response.contentType ?? 'application/json']: { schema: definition.response.schema } } }
+          : {}),
+      },
+    };
+    const errors: Record<number, string> = {};
+    if (definition.params || definition.query || definition.body) errors[400] = STANDARD_ERRORS[400]!;
+    if (definition.access !== 'public') errors[401] = STANDARD_ERRORS[401]!;
+    if (definition.access === 'admin') errors[403] = STANDARD_ERRORS[403]!;
+    Object.assign(errors, definition.errors);
+    for (const [status, description] of Object.entries(errors)) {
+      responses[status] = { description, content: { 'application/json': { schema: errorBodySchema } } };
+    }
+    return {
+      method: definition.method,
+      path: openApiPath(definition.path),
+      summary: definition.summary,
+      tags: [definition.tag],
+      ...(definition.access !== 'public' ? { security: [{ bearerAuth: [] }] } : {}),
+      request: {
+        ...(definition.params ? { params: definition.params as never } : {}),
+        ...(definition.query ? { query: definition.query as never } : {}),
+        ...(definition.body ? { body: { content: { 'application/json': { schema: definition.body } }, required: true } } : {}),
+      },
+      responses,
+    };
+  }
+}

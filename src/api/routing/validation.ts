@@ -1,0 +1,18 @@
+// Turns a zod failure into a 400 that names every offending field.
+import type { z } from 'zod';
+import { HttpError } from '../http-error.ts';
+
+export function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, where: 'params' | 'query' | 'body'): z.infer<T> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const fields = result.error.issues.map((issue) => ({
+    field: [where, ...issue.path.map(String)].join('.'),
+    message: issue.message,
+  }));
+  throw new HttpError(
+    400,
+    'validation_failed',
+    fields.map((field) => `${field.field}: ${field.message}`).join('; '),
+    { fields },
+  );
+}

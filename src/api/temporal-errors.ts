@@ -1,0 +1,41 @@
+// Maps a refused or failed workflow update to the HTTP answer an agent's client can act on.
+import { WorkflowUpdateFailedError, WorkflowNotFoundError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { FailureType } from '../shared/failure-types.ts';
+import { HttpError } from './http-error.ts';
+
+const STATUS_OF: Record<string, { status: number; code: string }> = {
+  [FailureType.InvalidMessage]: { status: 400, code: 'invalid_message' },
+  [FailureType.CustomerOptedOut]: { status: 409, code: 'customer_opted_out' },
+  [FailureType.ConversationClosed]: { status: 409, code: 'conversation_closed' },
+  [FailureType.ConversationOpen]: { status: 409, code: 'conversation_open' },
+  [FailureType.AlreadyAssigned]: { status: 409, code: 'already_assigned' },
+  [FailureType.NotAssigned]: { status: 409, code: 'not_assigned' },
+  [FailureType.TwilioRejected]: { status: 422, code: 'twilio_rejected' },
+};
+
+/** Runs a workflow call; refusals become 4xx, an unreachable Temporal a 503. */
+export async function viaWorkflow<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw toHttpError(error);
+  }
+}
+
+export function toHttpError(error: unknown): unknown {
+  if (error instanceof HttpError) return error;
+  if (error instanceof WorkflowNotFoundError) return new HttpError(404, 'conversation_not_found', 'The conversation has no workflow');
+  if (error instanceof WorkflowUpdateFailedError) {
+    const cause = error.cause instanceof ApplicationFailure ? error.cause : undefined;
+    const mapped = cause?.type ? STATUS_OF[cause.type] : undefined;
+    if (cause && mapped) return new HttpError(mapped.status, mapped.code, cause.message, cause.details?.[0] ?? undefined);
+    return new HttpError(502, 'send_failed', cause?.message ?? 'The conversation could not complete the request');
+  }
+  const grpcCode = (error as { code?: unknown }).code;
+  // gRPC UNAVAILABLE (14) / DEADLINE_EXCEEDED (4): Temporal is not answering.
+  if (grpcCode === 14 || grpcCode === 4) {
+    return new HttpError(503, 'temporal_unavailable', 'The workflow service is unavailable; try again');
+  }
+  return error;
+}
