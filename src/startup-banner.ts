@@ -30,6 +30,13 @@ export function printBanner(info: BannerInfo): void {
       `  curl -s ${info.emulatorUrl}/_emulator/messages   # what we sent back`,
     );
   }
-  lines.push('', 'Ctrl-C stops everything.', '');
+  lines.push(
+    '',
+    'Agents use the REST API with a bearer token (API docs: ' + info.apiUrl + '/api/openapi.json). Create the first admin:',
+    "  npm run admin:create -- --name 'Your Name' --email you@example.com",
+    '',
+    'Ctrl-C stops everything.',
+    '',
+  );
   process.stdout.write(lines.join('\n'));
 }

@@ -209,6 +209,39 @@ describe('opt-out', () => {
   });
 });
 
+describe('Twilio failures', () => {
+  it('retries a 500 from Twilio and sends the reply exactly once', async () => {
+    const customer = newCustomerNumber();
+    stack.emulator.failNextSends(1, 500);
+    await stack.emulator.sendInbound({ from: customer, to: BUSINESS_NUMBER, body: 'documents' });
+    const [reply] = await repliesTo(customer);
+    expect(reply?.body).toMatch(/documents/i);
+    const stored = await waitFor('the reply to be recorded as sent', async () => {
+      const rows = await stack.db.message.findMany({ where: { toNumber: customer, direction: 'outbound' } });
+      return rows.length === 1 && rows[0]!.twilioSid ? rows : undefined;
+    });
+    expect(stored[0]!.twilioSid).toBe(reply!.sid);
+    await settled(customer, 1);
+    expect(sentTo(customer)).toHaveLength(1);
+  });
+
+  it('does not retry a permanent 400 and records the failure on the message', async () => {
+    const customer = newCustomerNumber();
+    stack.emulator.failNextSends(1, 400);
+    await stack.emulator.sendInbound({ from: customer, to: BUSINESS_NUMBER, body: 'documents' });
+    const failed = await waitFor('the reply to be marked failed', async () => {
+      const row = await stack.db.message.findFirst({ where: { toNumber: customer, direction: 'outbound' } });
+      return row?.status === 'failed' ? row : undefined;
+    });
+    expect(failed.twilioSid).toBeNull();
+    await settled(customer, 1);
+    expect(sentTo(customer)).toHaveLength(0);
+    // The next auto-reply goes out normally: one refusal does not poison the conversation.
+    await stack.emulator.sendInbound({ from: customer, to: BUSINESS_NUMBER, body: 'yes' });
+    expect((await repliesTo(customer))[0]?.body).toMatch(/confirmation/i);
+  });
+});
+
 describe('status callbacks', () => {
   it('keeps a delivered message delivered when a late "sent" arrives after it', async () => {
     const customer = newCustomerNumber();

@@ -143,9 +143,17 @@ export function createOutboundActivities({ db, sendSms, findSentSms, statusCallb
 
     /** Called by the workflow when retries are exhausted: the message's fate is "failed". */
     async markSendFailed(input: { clientRef: string; reason: string }): Promise<void> {
-      await db.message.updateMany({
-        where: { clientRef: input.clientRef, twilioSid: null },
-        data: { status: 'failed', errorMessage: input.reason.slice(0, 1000), statusUpdatedAt: new Date() },
+      await db.$transaction(async (tx) => {
+        const message = await tx.message.findUnique({ where: { clientRef: input.clientRef } });
+        if (!message || message.twilioSid) return;
+        const reason = input.reason.slice(0, 1000);
+        await tx.message.update({ where: { id: message.id }, data: { status: 'failed', errorMessage: reason, statusUpdatedAt: new Date() } });
+        await publishLiveEvent(tx, {
+          type: 'message.failed',
+          conversationId: message.conversationId,
+          messageId: message.id,
+          data: { status: 'failed', errorCode: null, reason },
+        });
       });
     },
   };

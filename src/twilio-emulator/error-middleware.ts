@@ -10,7 +10,11 @@ export function twilioErrorMiddleware(logger: Logger): Middleware {
       await next();
     } catch (error) {
       const apiError = toApiError(error);
-      if (apiError.httpStatus >= 500) logger.error({ err: error, path: ctx.path }, 'emulator request failed');
+      // An error the emulator was asked to inject is behaviour, not a fault; anything else is.
+      if (apiError.httpStatus >= 500) {
+        if (error === apiError) logger.info({ httpStatus: apiError.httpStatus, path: ctx.path }, 'emulator answered with an error');
+        else logger.error({ err: error, path: ctx.path }, 'emulator request failed');
+      }
       ctx.status = apiError.httpStatus;
       ctx.body = apiError.toJSON();
     }

@@ -54,7 +54,13 @@ export async function startTestStack(settings: Partial<ConversationSettings> = {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
 
-  const emulator = createTwilioEmulator({ accountSid, authToken, inboundWebhookUrl: baseUrl + INBOUND_WEBHOOK_PATH, statusCallbackDelayMs: 10 });
+  const emulator = createTwilioEmulator({
+    accountSid,
+    authToken,
+    inboundWebhookUrl: baseUrl + INBOUND_WEBHOOK_PATH,
+    statusCallbackDelayMs: 10,
+    logger: log.child({ component: 'twilio-emulator' }),
+  });
   const emulatorUrl = await emulator.listen(0, '127.0.0.1');
 
   const address = inject('temporalAddress');
@@ -101,12 +107,13 @@ export async function startTestStack(settings: Partial<ConversationSettings> = {
     taskQueue,
     workflowId: (customerNumber, businessNumber = BUSINESS_NUMBER) => conversationWorkflowId(businessNumber, customerNumber),
     async stop() {
+      // The emulator first, so no status callback is still on its way to a closed API.
+      await emulator.close();
       await api.close();
       worker.shutdown();
       await workerRun;
       await connection.close();
       await nativeConnection.close();
-      await emulator.close();
       await db.$disconnect();
       await database.drop();
     },
