@@ -203,7 +203,10 @@ describe('opt-out', () => {
       return found?.optedOut ? found : undefined;
     });
     expect(contact.optOutKeyword).toBe('TWILIO_21610');
-    const reply = await stack.db.message.findFirst({ where: { toNumber: customer, direction: 'outbound' } });
+    const reply = await waitFor('the reply to be marked failed', async () => {
+      const row = await stack.db.message.findFirst({ where: { toNumber: customer, direction: 'outbound' } });
+      return row?.status === 'failed' ? row : undefined;
+    });
     expect(reply).toMatchObject({ status: 'failed', errorCode: 21610, twilioSid: null });
     expect(sentTo(customer)).toHaveLength(0);
   });

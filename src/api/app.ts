@@ -38,6 +38,12 @@ export function createApp(deps: AppDeps): Koa {
   const app = new Koa();
   // Behind a load balancer the client address comes from X-Forwarded-For.
   app.proxy = true;
+  // Koa reports stream errors here (not to the error middleware). A client leaving an SSE
+  // stream early is normal; anything else is logged, never printed raw to stderr.
+  app.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'ERR_STREAM_PREMATURE_CLOSE') return;
+    deps.log.warn({ err: error }, 'HTTP stream error');
+  });
   app.use(errorMiddleware(deps.log));
 
   const webhooks = twilioWebhookRouter({

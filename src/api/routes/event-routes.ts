@@ -1,4 +1,125 @@
+// GET /api/events: the live events (new messages, delivery statuses, assignments, closes, flags…)
+// as Server-Sent Events. Each carries ids, not content; a client fetches the details it shows.
+import type { Context } from 'koa';
+import { z } from 'zod';
 import type { ApiDeps } from '../api-deps.ts';
+import { HttpError } from '../http-error.ts';
+import { createSseConnection } from '../live-events/sse-connection.ts';
+import { formatLiveEvent, formatReset } from '../live-events/sse-format.ts';
 import type { ApiRoutes } from '../routing/api-routes.ts';
 
-export function registerEventRoutes(_routes: ApiRoutes, _deps: ApiDeps): void {}
+const HEARTBEAT_MS = 15_000;
+const RETRY_MS = 2_000;
+const MAX_BUFFERED_BYTES = 1024 * 1024;
+const MAX_EVENT_ID = 9_223_372_036_854_775_807n;
+
+const eventIdPattern = /^\d{1,19}$/;
+function isEventId(value: string): boolean {
+  return eventIdPattern.test(value) && BigInt(value) <= MAX_EVENT_ID;
+}
+const eventId = z.string().refine(isEventId, 'must be a live event id (a decimal number)');
+
+const eventsQuery = z.object({
+  lastEventId: eventId
+    .optional()
+    .describe('Resume after this event id, as the Last-Event-ID header does (the header wins when both are given)'),
+  conversationId: z.uuid().optional().describe('Only events of this conversation'),
+  access_token: z.string().optional().describe('The bearer token, for EventSource clients that cannot send headers'),
+});
+
+/** The JSON on each event's `data:` line. */
+export const liveEventSchema = z
+  .object({
+    id: z.string().describe('The event id (also the SSE id): a decimal number, increasing'),
+    type: z.enum([
+      'message.received',
+      'message.sent',
+      'message.failed',
+      'message.status',
+      'conversation.opened',
+      'conversation.reopened',
+      'conversation.assigned',
+      'conversation.unassigned',
+      'conversation.closed',
+      'conversation.flagged',
+      'conversation.unflagged',
+      'contact.opted_out',
+      'contact.opted_in',
+    ]),
+    conversationId: z.string().nullable(),
+    messageId: z.string().nullable(),
+    data: z.record(z.string(), z.unknown()).describe('A few facts about the change (status, acting agent…); fetch the rest'),
+    createdAt: z.string().describe('ISO 8601'),
+  })
+  .describe("The JSON on each live event's data line");
+
+const STREAM_DESCRIPTION = [
+  'A `text/event-stream` that stays open. Each event is',
+  '`id: <id>` / `event: <type>` / `data: <LiveEvent as JSON>`; a comment line `: heartbeat` comes every 15 s.',
+  'Without Last-Event-ID the stream starts now. With the `Last-Event-ID` header (sent by EventSource when it',
+  'reconnects) or `?lastEventId=`, the events after that id are replayed first (at most the last 1000, at most',
+  '24 h old), then live ones follow with no gap and no duplicate. When the history cannot cover the gap, an',
+  '`event: reset` (data `{ reason, resumeAfterId }`) comes first: refetch what you show.',
+].join(' ');
+
+function lastEventIdOf(ctx: Context, fromQuery: string | undefined): string | undefined {
+  const header = ctx.get('Last-Event-ID').trim();
+  if (!header) return fromQuery;
+  if (!isEventId(header)) {
+    const message = 'must be a live event id (a decimal number)';
+    throw new HttpError(400, 'validation_failed', `headers.last-event-id: ${message}`, {
+      fields: [{ field: 'headers.last-event-id', message }],
+    });
+  }
+  return header;
+}
+
+export function registerEventRoutes(routes: ApiRoutes, deps: ApiDeps): void {
+  // The stream itself is text; the JSON inside each event is published as a named schema.
+  const { $schema: _dialect, ...liveEventJsonSchema } = z.toJSONSchema(liveEventSchema);
+  routes.registry.registerComponent('schemas', 'LiveEvent', liveEventJsonSchema as never);
+
+  routes.add({
+    method: 'get',
+    path: '/api/events',
+    summary: 'Live events as Server-Sent Events (resumable with Last-Event-ID)',
+    tag: 'Events',
+    access: 'agent',
+    allowQueryToken: true,
+    query: eventsQuery,
+    response: {
+      status: 200,
+      description: STREAM_DESCRIPTION,
+      contentType: 'text/event-stream',
+      schema: z.string().meta({
+        example:
+          'id: 42\nevent: message.received\ndata: {"id":"42","type":"message.received","conversationId":"…","messageId":"…","data":{},"createdAt":"2026-01-01T12:00:00.000Z"}\n\n',
+      }),
+    },
+    async handle(ctx, { query }) {
+      const lastEventId = lastEventIdOf(ctx, query.lastEventId);
+      const connection = createSseConnection(ctx, {
+        heartbeatMs: HEARTBEAT_MS,
+        retryMs: RETRY_MS,
+        maxBufferedBytes: MAX_BUFFERED_BYTES,
+        log: deps.log,
+      });
+      // Subscribing first (the replay is queued on the stream) lets a failure still answer
+      // with a JSON error instead of a stream cut short.
+      const unsubscribe = await deps.liveEvents.subscribe(
+        lastEventId,
+        (event) => {
+          if (query.conversationId && event.conversationId !== query.conversationId) return;
+          connection.send(formatLiveEvent(event));
+        },
+        {
+          onReset: (reset) => connection.send(formatReset(reset)),
+          onEnd: () => connection.close(),
+        },
+      );
+      connection.onClose(unsubscribe);
+      connection.start();
+      return undefined;
+    },
+  });
+}
