@@ -86,6 +86,7 @@ export async function startSystem(config: Config, log: Logger, shutdown = new Sh
         accountSid,
         authToken,
         inboundWebhookUrl: webhooks.inbound,
+        phoneNumbers: [EMULATOR_PHONE_NUMBER],
         logger: log.child({ component: 'twilio-emulator' }),
       });
       emulatorUrl = await emulator.listen(config.emulatorPort, '127.0.0.1');

@@ -5,11 +5,12 @@ import type { Logger } from 'pino';
 import { controlRouter, type ControlDeps } from './control-router.ts';
 import { twilioErrorMiddleware } from './error-middleware.ts';
 import { messagesApiRouter, type MessagesApiDeps } from './messages-api-router.ts';
+import { phoneNumbersApiRouter, type PhoneNumbersApiDeps } from './phone-numbers-api-router.ts';
 import { twilioErrors } from './twilio-api-error.ts';
 
 export const BODY_LIMIT = '64kb';
 
-export type EmulatorAppDeps = MessagesApiDeps & ControlDeps & { logger: Logger };
+export type EmulatorAppDeps = MessagesApiDeps & PhoneNumbersApiDeps & ControlDeps & { logger: Logger };
 
 export function createEmulatorApp(deps: EmulatorAppDeps): Koa {
   const app = new Koa();
@@ -17,8 +18,10 @@ export function createEmulatorApp(deps: EmulatorAppDeps): Koa {
   app.use(bodyParser({ enableTypes: ['json', 'form'], formLimit: BODY_LIMIT, jsonLimit: BODY_LIMIT }));
 
   const api = messagesApiRouter(deps);
+  const numbers = phoneNumbersApiRouter(deps);
   const control = controlRouter(deps);
   app.use(api.routes()).use(api.allowedMethods({ throw: true }));
+  app.use(numbers.routes()).use(numbers.allowedMethods({ throw: true }));
   app.use(control.routes()).use(control.allowedMethods({ throw: true }));
 
   app.use((ctx) => {

@@ -9,6 +9,7 @@ import { inboundMessageSid, inboundWebhookParams, NoInboundWebhookUrlError } fro
 import { logSafeUrl } from './log-safe-url.ts';
 import { MessageStore } from './message-store.ts';
 import { optOutTypeOf } from './opt-out-keywords.ts';
+import { PhoneNumberStore } from './phone-number-store.ts';
 import { SendBehaviour } from './send-behaviour.ts';
 import { postSignedForm } from './signed-form-post.ts';
 import type { InboundSmsInput, InboundSmsResult, TwilioEmulator, TwilioEmulatorOptions } from './types.ts';
@@ -28,6 +29,8 @@ export function createTwilioEmulator(options: TwilioEmulatorOptions): TwilioEmul
   const handleOptOutKeywords = options.handleOptOutKeywords ?? false;
   const store = new MessageStore();
   const behaviour = new SendBehaviour();
+  const phoneNumbers = new PhoneNumberStore(accountSid);
+  for (const phoneNumber of options.phoneNumbers ?? []) phoneNumbers.add(phoneNumber);
   const inbound: InboundRecord[] = [];
   const simulator = new DeliverySimulator({
     store,
@@ -72,6 +75,7 @@ export function createTwilioEmulator(options: TwilioEmulatorOptions): TwilioEmul
     store,
     behaviour,
     simulator,
+    phoneNumbers,
     logger,
     inboundLog: () => structuredClone(inbound),
     sendInbound,
@@ -115,6 +119,8 @@ export function createTwilioEmulator(options: TwilioEmulatorOptions): TwilioEmul
 
     messages: () => store.all(),
     sendInbound,
+    phoneNumbers: () => phoneNumbers.all(),
+    addPhoneNumber: (phoneNumber) => phoneNumbers.add(phoneNumber),
     markOptedOut: (phoneNumber) => behaviour.markOptedOut(phoneNumber),
     setDeliveryOutcome: (phoneNumber, outcome) => behaviour.setDeliveryOutcome(phoneNumber, outcome),
     failNextSends: (n, httpStatus) => behaviour.failNextSends(n, httpStatus),

@@ -21,7 +21,30 @@ export interface TwilioEmulatorOptions {
    * its own confirmations can be tested without it; turn it on to see what real Twilio would do.
    */
   handleOptOutKeywords?: boolean;
+  /** E.164 numbers the emulated account owns (IncomingPhoneNumbers); more with addPhoneNumber(). */
+  phoneNumbers?: string[];
   logger?: Logger;
+}
+
+export type HttpMethod = 'GET' | 'POST';
+
+/** A number the emulated account owns, with the webhook settings Twilio keeps on it. */
+export interface EmulatedPhoneNumber {
+  /** PN + 32 hex. */
+  sid: string;
+  accountSid: string;
+  phoneNumber: string;
+  friendlyName: string;
+  smsUrl: string | null;
+  smsMethod: HttpMethod;
+  smsFallbackUrl: string | null;
+  smsFallbackMethod: HttpMethod;
+  statusCallback: string | null;
+  statusCallbackMethod: HttpMethod;
+  /** ISO 8601. */
+  dateCreated: string;
+  /** ISO 8601, changes with every update. */
+  dateUpdated: string;
 }
 
 export interface EmulatedMessage {
@@ -74,6 +97,10 @@ export interface TwilioEmulator {
   messages(): EmulatedMessage[];
   /** Play a customer: POST a correctly signed inbound SMS webhook to inboundWebhookUrl (or `url`). */
   sendInbound(input: InboundSmsInput): Promise<InboundSmsResult>;
+  /** The numbers the account owns, in the order they were added. */
+  phoneNumbers(): EmulatedPhoneNumber[];
+  /** Adds a number to the account (returns the existing one if it is already owned). */
+  addPhoneNumber(phoneNumber: string): EmulatedPhoneNumber;
   /** Make Messages API sends to this number fail like Twilio does for an opted-out recipient (21610). */
   markOptedOut(phoneNumber: string): void;
   /** Make delivery to this number end in `undelivered` (30003) or `failed` (30008) instead of `delivered`. */

@@ -18,6 +18,9 @@ export function validateSendMessage(state: CarriedState, request: SendMessageReq
   if ([...body].length > MAX_BODY_CHARACTERS) {
     throw rejection(FailureType.InvalidMessage, `The message body is over ${MAX_BODY_CHARACTERS} characters`);
   }
+  // A run that has not loaded the stored conversation yet cannot judge its state; the handler
+  // checks again once it has (see `ready` in conversation.ts).
+  if (!state.loaded) return;
   if (state.optedOut) throw rejection(FailureType.CustomerOptedOut, 'The customer has opted out; nothing can be sent to them');
   if (state.status === 'closed') {
     throw rejection(FailureType.ConversationClosed, 'The conversation is closed; reopen it before replying');
@@ -26,6 +29,7 @@ export function validateSendMessage(state: CarriedState, request: SendMessageReq
 
 export function validateAssign(state: CarriedState, request: AssignRequest): void {
   if (!request.agentId) throw rejection(FailureType.InvalidMessage, 'agentId is required');
+  if (!state.loaded) return;
   if (state.status === 'closed') throw rejection(FailureType.ConversationClosed, 'The conversation is closed');
   if (state.assignedAgentId && state.assignedAgentId !== request.agentId && !request.force) {
     throw rejection(FailureType.AlreadyAssigned, 'The conversation is already assigned to another agent', [
@@ -35,13 +39,16 @@ export function validateAssign(state: CarriedState, request: AssignRequest): voi
 }
 
 export function validateUnassign(state: CarriedState): void {
+  if (!state.loaded) return;
   if (state.assignedAgentId === null) throw rejection(FailureType.NotAssigned, 'The conversation is not assigned');
 }
 
 export function validateClose(state: CarriedState): void {
+  if (!state.loaded) return;
   if (state.status === 'closed') throw rejection(FailureType.ConversationClosed, 'The conversation is already closed');
 }
 
 export function validateReopen(state: CarriedState): void {
+  if (!state.loaded) return;
   if (state.status === 'open') throw rejection(FailureType.ConversationOpen, 'The conversation is already open');
 }
