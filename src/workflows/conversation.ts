@@ -101,11 +101,13 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
   /**
    * Update validators run against the state as it is; in a run's first moments the stored
    * conversation is still loading, so handlers wait for it and check again before deciding.
+   * `decide` (the check and the state change together) runs synchronously when the state is
+   * loaded: any await between a check and its change would let a second update delivered in
+   * the same activation pass its check against the state before the change.
    */
-  async function ready(check: () => void): Promise<void> {
-    if (state.loaded) return;
-    await condition(() => state.loaded);
-    check();
+  async function whenLoaded(decide: () => void): Promise<void> {
+    if (!state.loaded) await condition(() => state.loaded);
+    decide();
   }
 
   /** Queues work behind everything already waiting and resolves with its result. */
@@ -133,8 +135,10 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
   setHandler(
     assignUpdate,
     async (request) => {
-      await ready(() => validateAssign(state, request));
-      state.assignedAgentId = request.agentId;
+      await whenLoaded(() => {
+        validateAssign(state, request);
+        state.assignedAgentId = request.agentId;
+      });
       return enqueue(async () => {
         await persist({ assignedAgentId: request.agentId }, 'assigned', request.actingAgentId ?? request.agentId, { agentId: request.agentId });
         return currentState();
@@ -146,9 +150,12 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
   setHandler(
     unassignUpdate,
     async (request) => {
-      await ready(() => validateUnassign(state));
-      const previous = state.assignedAgentId;
-      state.assignedAgentId = null;
+      let previous: string | null = null;
+      await whenLoaded(() => {
+        validateUnassign(state);
+        previous = state.assignedAgentId;
+        state.assignedAgentId = null;
+      });
       return applyAndPersist({ assignedAgentId: null }, 'unassigned', request, { previousAgentId: previous });
     },
     { validator: (_request) => validateUnassign(state) },
@@ -157,10 +164,12 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
   setHandler(
     closeUpdate,
     async (request) => {
-      await ready(() => validateClose(state));
-      state.status = 'closed';
-      state.needsAttention = false;
-      state.attentionReason = null;
+      await whenLoaded(() => {
+        validateClose(state);
+        state.status = 'closed';
+        state.needsAttention = false;
+        state.attentionReason = null;
+      });
       return applyAndPersist({ status: 'closed', needsAttention: false, attentionReason: null }, 'closed', request);
     },
     { validator: (_request) => validateClose(state) },
@@ -169,8 +178,10 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
   setHandler(
     reopenUpdate,
     async (request) => {
-      await ready(() => validateReopen(state));
-      state.status = 'open';
+      await whenLoaded(() => {
+        validateReopen(state);
+        state.status = 'open';
+      });
       return applyAndPersist({ status: 'open' }, 'reopened', request);
     },
     { validator: (_request) => validateReopen(state) },
@@ -179,18 +190,20 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
   setHandler(
     flagUpdate,
     async (request) => {
-      await ready(() => undefined);
       const reason = request.reason?.trim() || 'Flagged by an agent';
-      state.needsAttention = true;
-      state.attentionReason = reason;
+      await whenLoaded(() => {
+        state.needsAttention = true;
+        state.attentionReason = reason;
+      });
       return applyAndPersist({ needsAttention: true, attentionReason: reason }, 'flagged', request);
     },
   );
 
   setHandler(unflagUpdate, async (request) => {
-    await ready(() => undefined);
-    state.needsAttention = false;
-    state.attentionReason = null;
+    await whenLoaded(() => {
+      state.needsAttention = false;
+      state.attentionReason = null;
+    });
     return applyAndPersist({ needsAttention: false, attentionReason: null }, 'unflagged', request);
   });
 

@@ -1,0 +1,88 @@
+// POST /api/conversations/:id/messages: an agent's reply, sent through the conversation's
+// workflow (which records it before calling Twilio) and answered once Twilio accepted it.
+import { z } from 'zod';
+import { sendMessageUpdate } from '../../../shared/conversation-definitions.ts';
+import type { OutboundMessageResult } from '../../../shared/conversation-types.ts';
+import type { ApiDeps } from '../../api-deps.ts';
+import type { ConversationKey } from '../../../temporal/conversation-commands.ts';
+import type { ApiRoutes } from '../../routing/api-routes.ts';
+import { viaWorkflow } from '../../temporal-errors.ts';
+import { conversationKeyOf, findConversationOr404 } from './conversation-detail.ts';
+import { checkMessageBody } from './message-rules.ts';
+import { conversationIdParams, mediaUrlsField, messageBodyField, messageSchema } from './schemas.ts';
+import { auditingOptOutRefusal, customerOptedOut } from './send-refusal-audit.ts';
+import { toMessageJson } from './serializers.ts';
+
+const sendBody = z.object({ body: messageBodyField, mediaUrls: mediaUrlsField });
+
+export const SEND_ERRORS: Record<number, string> = {
+  409: 'The customer has opted out (customer_opted_out; the attempt is recorded as a send_refused audit event) or the conversation is closed (conversation_closed)',
+  422: 'Twilio refused the message for good (twilio_rejected); `error.details` carries the stored messageId and Twilio errorCode',
+  502: 'The message could not be sent, e.g. Twilio stayed unreachable through every retry (send_failed)',
+  503: 'Temporal is unavailable (temporal_unavailable)',
+};
+
+export interface AgentSend {
+  key: ConversationKey;
+  agentId: string;
+  body: string;
+  mediaUrls?: string[];
+}
+
+/**
+ * Refuses at once when the contact has opted out. The workflow and the send activity refuse
+ * too; asking them costs a workflow start, and the stored opt-out is the authority they read.
+ */
+export async function refuseIfOptedOut(deps: ApiDeps, customerNumber: string): Promise<void> {
+  const contact = await deps.db.contact.findUnique({ where: { phoneNumber: customerNumber }, select: { optedOut: true } });
+  if (contact?.optedOut) throw customerOptedOut();
+}
+
+/** The sendMessage update: starts the workflow if needed and answers once Twilio accepted the message. */
+export function sendThroughWorkflow(deps: ApiDeps, send: AgentSend): Promise<OutboundMessageResult> {
+  return viaWorkflow(() =>
+    deps.commands.update(send.key, sendMessageUpdate, {
+      body: send.body,
+      agentId: send.agentId,
+      ...(send.mediaUrls?.length ? { mediaUrls: send.mediaUrls } : {}),
+    }),
+  );
+}
+
+/** The stored row of a sent message, as the API shows messages. */
+export async function storedMessageJson(deps: ApiDeps, result: OutboundMessageResult) {
+  const message = await deps.db.message.findUniqueOrThrow({ where: { id: result.messageId } });
+  return { ...toMessageJson(message), encoding: message.encoding ?? result.encoding };
+}
+
+export function registerSendMessage(routes: ApiRoutes, deps: ApiDeps): void {
+  routes.add({
+    method: 'post',
+    path: '/api/conversations/:id/messages',
+    summary: 'Send a reply as the calling agent (a closed conversation refuses: reopen it first)',
+    tag: 'Conversations',
+    access: 'agent',
+    params: conversationIdParams,
+    body: sendBody,
+    response: {
+      status: 201,
+      description: 'Twilio accepted the message; the stored row with its Twilio SID, status, segments and encoding',
+      schema: messageSchema,
+    },
+    errors: {
+      400: 'Invalid request (validation_failed), or an empty, whitespace-only or over-1600-character body (invalid_message)',
+      404: 'No conversation has this id (conversation_not_found)',
+      ...SEND_ERRORS,
+    },
+    async handle(_ctx, { params, body, agent }) {
+      const conversation = await findConversationOr404(deps, params.id);
+      checkMessageBody(body.body);
+      const send = { key: conversationKeyOf(conversation), agentId: agent.id, body: body.body, mediaUrls: body.mediaUrls };
+      const result = await auditingOptOutRefusal(deps.db, { ...send, conversationId: conversation.id }, async () => {
+        await refuseIfOptedOut(deps, conversation.customerNumber);
+        return sendThroughWorkflow(deps, send);
+      });
+      return storedMessageJson(deps, result);
+    },
+  });
+}

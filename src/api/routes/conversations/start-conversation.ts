@@ -1,0 +1,100 @@
+// POST /api/conversations: an agent texts a customer first. The workflow is started by the
+// send itself (update-with-start) and stores the conversation; an existing conversation with
+// the number is reused, reopened when closed, and the caller takes it unless someone holds it.
+import { z } from 'zod';
+import type { ConversationState } from '../../../shared/conversation-types.ts';
+import { assignUpdate, reopenUpdate } from '../../../shared/conversation-definitions.ts';
+import type { ConversationKey } from '../../../temporal/conversation-commands.ts';
+import type { ApiDeps } from '../../api-deps.ts';
+import { HttpError } from '../../http-error.ts';
+import type { ApiRoutes } from '../../routing/api-routes.ts';
+import { viaWorkflow } from '../../temporal-errors.ts';
+import { conversationDetail } from './conversation-detail.ts';
+import { checkMessageBody, checkPhoneNumber } from './message-rules.ts';
+import { conversationDetailSchema, messageBodyField, messageSchema, phoneNumberField } from './schemas.ts';
+import { refuseIfOptedOut, SEND_ERRORS, sendThroughWorkflow, storedMessageJson } from './send-message.ts';
+import { auditingOptOutRefusal } from './send-refusal-audit.ts';
+
+const startBody = z.object({
+  customerNumber: phoneNumberField,
+  businessNumber: phoneNumberField.optional().meta({ description: 'E.164; defaults to the configured TWILIO_PHONE_NUMBER' }),
+  body: messageBodyField,
+});
+
+const startResponse = z.object({ conversation: conversationDetailSchema, message: messageSchema });
+
+function businessNumberOf(deps: ApiDeps, requested: string | undefined): string {
+  const businessNumber = requested ?? deps.twilio.config.phoneNumber;
+  if (!businessNumber) {
+    const message = 'No TWILIO_PHONE_NUMBER is configured, so businessNumber must be given';
+    throw new HttpError(400, 'business_number_required', message, { fields: [{ field: 'body.businessNumber', message }] });
+  }
+  checkPhoneNumber(businessNumber, 'body.businessNumber');
+  return businessNumber;
+}
+
+/** Reopens a closed conversation before the send; one reopened meanwhile (by the customer) is fine. */
+async function reopenIfClosed(deps: ApiDeps, key: ConversationKey, actingAgentId: string): Promise<void> {
+  try {
+    await viaWorkflow(() => deps.commands.update(key, reopenUpdate, { actingAgentId }));
+  } catch (error) {
+    if (!(error instanceof HttpError && error.code === 'conversation_open')) throw error;
+  }
+}
+
+/**
+ * Takes the conversation for the caller after the message went out. The message is sent by
+ * then, so a refusal (another agent took it meanwhile) must not turn the answer into an error
+ * that invites a second send: the answer shows who holds the conversation instead.
+ */
+async function takeUnlessHeld(deps: ApiDeps, key: ConversationKey, agentId: string): Promise<ConversationState | undefined> {
+  try {
+    return await viaWorkflow(() => deps.commands.update(key, assignUpdate, { agentId, actingAgentId: agentId }));
+  } catch (error) {
+    if (error instanceof HttpError && error.status < 500) {
+      deps.log.info({ code: error.code }, 'conversation not assigned to the agent who started it');
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+export function registerStartConversation(routes: ApiRoutes, deps: ApiDeps): void {
+  routes.add({
+    method: 'post',
+    path: '/api/conversations',
+    summary: 'Start a conversation: send the first message to a customer; the caller takes the conversation',
+    tag: 'Conversations',
+    access: 'agent',
+    body: startBody,
+    response: {
+      status: 201,
+      description: 'The first message was accepted by Twilio; the conversation (reused and reopened if one existed) and the message',
+      schema: startResponse,
+    },
+    errors: {
+      400: 'Invalid request (validation_failed), a number that is not E.164 (invalid_phone_number), no business number configured (business_number_required), or an empty, whitespace-only or over-1600-character body (invalid_message)',
+      ...SEND_ERRORS,
+      409: 'The customer has opted out (customer_opted_out; recorded as a send_refused audit event when a conversation exists), or the conversation was closed again while this request reopened it (conversation_closed)',
+    },
+    async handle(_ctx, { body, agent }) {
+      checkPhoneNumber(body.customerNumber, 'body.customerNumber');
+      const key = { businessNumber: businessNumberOf(deps, body.businessNumber), customerNumber: body.customerNumber };
+      checkMessageBody(body.body);
+
+      const existing = await deps.db.conversation.findUnique({ where: { businessNumber_customerNumber: key } });
+      const sent = await auditingOptOutRefusal(deps.db, { conversationId: existing?.id, agentId: agent.id, body: body.body }, async () => {
+        // Before the reopen: a conversation with an opted-out customer stays as it is.
+        await refuseIfOptedOut(deps, key.customerNumber);
+        if (existing?.status === 'closed') await reopenIfClosed(deps, key, agent.id);
+        return sendThroughWorkflow(deps, { key, agentId: agent.id, body: body.body });
+      });
+      const heldByAnother = existing?.assignedAgentId != null && existing.assignedAgentId !== agent.id;
+      const live = heldByAnother ? undefined : await takeUnlessHeld(deps, key, agent.id);
+
+      const stored = await deps.db.conversation.findUniqueOrThrow({ where: { businessNumber_customerNumber: key }, select: { id: true } });
+      const [conversation, message] = await Promise.all([conversationDetail(deps, stored.id, agent.id, live), storedMessageJson(deps, sent)]);
+      return { conversation, message };
+    },
+  });
+}
