@@ -1,10 +1,15 @@
 // Typed activity proxies with named timeout/retry profiles.
-import { proxyActivities } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.ts';
 import { FailureType } from '../shared/failure-types.ts';
 
-/** Database reads and writes: quick, safe to retry until the database is back. */
-export const db = proxyActivities<Activities>({
+/**
+ * Database reads and writes: quick, idempotent, safe to retry until the database is back. Local
+ * activities: they run inside the workflow task that asks for them and are recorded as one
+ * marker, instead of a round trip through the server each (the benchmark measured ≈ 40 % less
+ * Temporal CPU per text and ≈ 85 % lower webhook acknowledgement latency; bench/README.md).
+ */
+export const db = proxyLocalActivities<Activities>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
