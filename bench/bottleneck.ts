@@ -34,7 +34,7 @@ export function nameBottleneck(cpu: CpuSplit, cpuMsPerText: number, databaseKind
   const others = cpu.topOtherProcesses.map((other) => `${other.name} (pid ${other.pid}) ${other.cores.toFixed(2)}`).join(', ');
   const capacity = cpuMsPerText > 0 ? (machineCores * 1000) / cpuMsPerText : 0;
   const detail =
-    `One text (with its reply and status callbacks) costs ${cpuMsPerText.toFixed(0)} ms of CPU: at most ≈${capacity.toFixed(1)} texts/s on ${machineCores} cores even at 100 %. ` +
+    `One text (with its reply and status callbacks) costs ${cpuMsPerText.toFixed(0)} ms of CPU (highest step whose replies all arrived): at most ≈${capacity.toFixed(1)} texts/s on ${machineCores} cores even at 100 %. ` +
     `CPU in cores (of ${machineCores}): ${split}; machine busy ${cores.machineBusy.toFixed(2)}. Main event loop busy ${pct(elu)} of wall time, ${(cpu.threads['main (event loop)'] ?? 0).toFixed(2)} cores of CPU. ` +
     `Busiest threads of this process: ${topThreads}.` +
     (others ? ` Not ours: ${others}.` : '') +

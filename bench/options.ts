@@ -47,7 +47,7 @@ const USAGE = `npm run bench -- [options]
   --start-rate N          first throughput step (default 5)
   --rate-factor F         next step = previous × F (default 1.5; quick 2)
   --max-rate N            highest step tried (default 2000)
-  --max-steps N           most steps tried (default 10; quick 4)
+  --max-steps N           most steps tried (default 10; quick 3)
   --drain S               longest wait for outstanding replies after a phase (default 60; quick 10)
   --probes N              samples per floor round trip / texts per probe group (default 100; quick 20)
   --no-profile            do not CPU-profile the main thread during throughput steps
@@ -110,7 +110,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     startRate: positive('start-rate', values['start-rate'], 5),
     rateFactor,
     maxRate: positive('max-rate', values['max-rate'], 2000),
-    maxSteps: Math.round(positive('max-steps', values['max-steps'], quick ? 4 : 10)),
+    maxSteps: Math.round(positive('max-steps', values['max-steps'], quick ? 3 : 10)),
     drainSeconds: positive('drain', values.drain, quick ? 10 : 60),
     probes: Math.round(positive('probes', values.probes, quick ? 20 : 100)),
     scenarios,

@@ -61,6 +61,15 @@ function judge(phase: WebhookPhase): { passed: boolean; repliesKeptUp: boolean; 
   return { passed, repliesKeptUp, notes };
 }
 
+/**
+ * CPU per text from the highest step whose replies all arrived: a step left with a backlog has
+ * not yet spent the CPU its texts will cost, so its per-text figure is too low.
+ */
+function cpuPerCompleteText(steps: ThroughputStep[]): number {
+  const complete = [...steps].reverse().find((step) => step.phase.repliesReceived === step.phase.repliesExpected);
+  return (complete ?? steps[steps.length - 1]!).phase.cpuMsPerMessage.total;
+}
+
 export async function runSustainedThroughput(context: BenchContext): Promise<ThroughputResult> {
   const { options } = context;
   const steps: ThroughputStep[] = [];
@@ -120,7 +129,7 @@ export async function runSustainedThroughput(context: BenchContext): Promise<Thr
     sustainedRate: passed.length ? Math.max(...passed.map((step) => step.rate)) : null,
     sustainedRateWithReplies: keptUp.length ? Math.max(...keptUp.map((step) => step.rate)) : null,
     stoppedBecause,
-    bottleneck: hardest ? nameBottleneck(hardest.phase.cpu, hardest.phase.cpuMsPerMessage.total, context.stack.database.kind, hardest.mainThreadProfile) : null,
+    bottleneck: hardest ? nameBottleneck(hardest.phase.cpu, cpuPerCompleteText(steps), context.stack.database.kind, hardest.mainThreadProfile) : null,
     breakdown,
     ...(lastProfile ? { lastProfile } : {}),
   };
