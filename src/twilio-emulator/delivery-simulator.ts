@@ -1,6 +1,7 @@
 // Plays the carrier side of an accepted message: moves it to `sent` and then to its final
 // outcome, POSTing a signed status callback for each step. Steps of one message run strictly in
 // order (each callback is awaited before the next); different messages progress independently.
+import { setMaxListeners } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { MessageStore } from './message-store.ts';
@@ -27,7 +28,10 @@ export class DeliverySimulator {
   private readonly stopping = new AbortController();
   private readonly running = new Set<Promise<void>>();
 
-  constructor(private readonly deps: DeliverySimulatorDeps) {}
+  constructor(private readonly deps: DeliverySimulatorDeps) {
+    // Every in-flight delivery listens on this one signal; hundreds at once are normal under load.
+    setMaxListeners(0, this.stopping.signal);
+  }
 
   start(message: EmulatedMessage, outcome: DeliveryOutcome): void {
     const run = this.run(message, outcome).catch((error: unknown) => {
