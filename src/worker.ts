@@ -1,15 +1,16 @@
 // `npm run worker`: the conversation worker as its own process, against real services
 // (DATABASE_URL, TEMPORAL_ADDRESS, Twilio credentials). Scale by running more of them.
-import { NativeConnection } from '@temporalio/worker';
+// PostgreSQL or Temporal not reachable — at start or later — is waited out, never a reason to
+// exit (see runtime/worker-supervisor.ts); SIGINT/SIGTERM stop it at any point.
 import { loadConfig } from './config/config.ts';
 import { conversationSettings, webhookUrls } from './config/derived.ts';
 import { createDatabase } from './infra/database.ts';
 import { createLogger } from './infra/logger.ts';
-import { applyMigrations } from './infra/migrations.ts';
+import { migrateWhenAvailable } from './infra/service-connections.ts';
 import { ShutdownStack } from './infra/shutdown.ts';
 import { installTemporalRuntime } from './infra/temporal-runtime.ts';
 import { required } from './runtime/require.ts';
-import { createConversationWorker } from './temporal/create-worker.ts';
+import { bundleConversationWorkflows, superviseConversationWorker } from './runtime/worker-supervisor.ts';
 
 const config = loadConfig();
 const log = createLogger(config.logLevel, 'worker');
@@ -22,13 +23,15 @@ try {
   const databaseUrl = required(config.database.url, 'DATABASE_URL', 'the worker on its own');
   const address = required(config.temporal.address, 'TEMPORAL_ADDRESS', 'the worker on its own');
   const twilio = required(config.twilio, 'TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN', 'the worker on its own');
-  await applyMigrations(databaseUrl, log);
-  const db = createDatabase(databaseUrl);
+  // The bundle builds while we wait for PostgreSQL, and a broken one fails at once.
+  const [, workflowBundle] = await Promise.all([
+    migrateWhenAvailable(databaseUrl, { log, signal: shutdown.signal }),
+    bundleConversationWorkflows(),
+  ]);
+  const db = createDatabase(databaseUrl, { log });
   shutdown.add('database client', () => db.$disconnect());
-  const connection = await NativeConnection.connect({ address });
-  shutdown.add('worker connection', () => connection.close());
-  const worker = await createConversationWorker({
-    connection,
+  const supervised = superviseConversationWorker({
+    address,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     db,
@@ -36,16 +39,16 @@ try {
     statusCallbackUrl: webhookUrls(config).status,
     settings: conversationSettings(config),
     log,
+    workflowBundle,
+    signal: shutdown.signal,
   });
-  const running = worker.run();
-  shutdown.add('worker', async () => {
-    if (worker.getState() === 'RUNNING') worker.shutdown();
-    await running.catch(() => undefined);
-  });
-  log.info({ taskQueue: config.temporal.taskQueue, address }, 'worker running');
-  await running;
+  shutdown.add('worker', () => supervised.catch(() => undefined));
+  await supervised;
 } catch (error) {
-  log.fatal({ err: error }, 'worker failed');
-  await shutdown.stopAll();
-  process.exit(1);
+  // Aborted waits end here too when a signal stops the process: that is no failure.
+  if (!shutdown.stopRequested) {
+    log.fatal({ err: error }, 'worker failed');
+    await shutdown.stopAll();
+    process.exit(1);
+  }
 }

@@ -121,6 +121,7 @@ describe('GET /api/conversations/:id/messages', () => {
       direction: 'outbound',
       author: 'agent',
       body: 'Third, from Alice',
+      bodyNormalized: false,
       status: 'delivered',
       errorCode: null,
       errorMessage: null,
@@ -135,7 +136,7 @@ describe('GET /api/conversations/:id/messages', () => {
       statusUpdatedAt: expect.any(String),
     });
     const inbound = items.find((message) => message.body === 'First');
-    expect(inbound).toMatchObject({ direction: 'inbound', author: 'customer', status: 'received', twilioSid: expect.stringMatching(/^SM/), agentId: null });
+    expect(inbound).toMatchObject({ direction: 'inbound', author: 'customer', bodyNormalized: false, status: 'received', twilioSid: expect.stringMatching(/^SM/), agentId: null });
   });
 
   it('answers 404 for an unknown conversation and 400 for a bad cursor or limit', async () => {

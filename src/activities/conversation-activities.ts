@@ -40,7 +40,11 @@ export interface LoadedConversation {
 
 export interface RecordedInbound {
   conversationId: string;
-  /** The MessageSid was stored before: nothing was written and nothing must be answered. */
+  /**
+   * The MessageSid was stored before, by another receipt: a Twilio redelivery that must not be
+   * answered. A store re-run for the same receipt (a retried activity, a replayed workflow task)
+   * finds its own row and reports `duplicate: false`, so a first delivery is never dropped.
+   */
   duplicate: boolean;
   optedOut: boolean;
   rules: AutoResponseRuleSnapshot[];
@@ -52,6 +56,34 @@ export interface ConversationPatch {
   assignedAgentId?: string | null;
   needsAttention?: boolean;
   attentionReason?: string | null;
+}
+
+/**
+ * Whether an already-stored inbound message was stored by this same receipt: then this call is
+ * a re-run of the store (a retried activity, or a workflow task replayed after the worker died),
+ * not a redelivery. Rows stored before receipts existed have none and count as redeliveries.
+ */
+async function storedByReceipt(tx: Prisma.TransactionClient, messageSid: string, receiptRef: string | undefined): Promise<boolean> {
+  if (!receiptRef) return false;
+  const stored = await tx.message.findUnique({ where: { twilioSid: messageSid }, select: { clientRef: true } });
+  return stored?.clientRef === receiptRef;
+}
+
+/**
+ * Writes a conversation's audit event under the workflow's key, once. False when an earlier run
+ * of the same activity already wrote it: its whole transaction committed then, so nothing else
+ * must be written now. Without a key (histories from before keys existed) it always writes.
+ */
+async function recordEventOnce(
+  tx: Prisma.TransactionClient,
+  key: string | undefined,
+  event: { conversationId: string; type: string; agentId: string | null; data: Record<string, unknown> },
+): Promise<boolean> {
+  const created = await tx.conversationEvent.createMany({
+    data: { ...(key ? { id: key } : {}), ...event, data: event.data as Prisma.InputJsonValue },
+    skipDuplicates: true,
+  });
+  return created.count === 1;
 }
 
 export function createConversationActivities({ db, settings }: ActivityDependencies) {
@@ -115,7 +147,14 @@ export function createConversationActivities({ db, settings }: ActivityDependenc
       return { conversationId: conversation.id };
     },
 
-    async recordInbound(input: ConversationKey & { workflowId: string; sms: InboundSms }): Promise<RecordedInbound> {
+    async recordInbound(
+      input: ConversationKey & {
+        workflowId: string;
+        sms: InboundSms;
+        /** The workflow's receipt of this delivery (see `receiptRef` in the workflow's job). */
+        receiptRef?: string;
+      },
+    ): Promise<RecordedInbound> {
       const { sms } = input;
       return db.$transaction(async (tx) => {
         const { conversation, contact } = await findOrCreateConversation(tx, input);
@@ -127,7 +166,9 @@ export function createConversationActivities({ db, settings }: ActivityDependenc
             direction: 'inbound',
             author: 'customer',
             body: sms.body,
+            bodyNormalized: sms.bodyNormalized ?? false,
             twilioSid: sms.messageSid,
+            clientRef: input.receiptRef ?? null,
             status: 'received',
             fromNumber: sms.from,
             toNumber: sms.to,
@@ -138,8 +179,8 @@ export function createConversationActivities({ db, settings }: ActivityDependenc
           },
           skipDuplicates: true,
         });
-        const duplicate = inserted.count === 0;
-        if (!duplicate) {
+        const duplicate = inserted.count === 0 && !(await storedByReceipt(tx, sms.messageSid, input.receiptRef));
+        if (inserted.count === 1) {
           const message = await tx.message.findUniqueOrThrow({ where: { twilioSid: sms.messageSid }, select: { id: true } });
           await publishLiveEvent(tx, {
             type: 'message.received',
@@ -171,20 +212,26 @@ export function createConversationActivities({ db, settings }: ActivityDependenc
     },
 
     async saveConversation(input: {
+      /** Chosen by the workflow: the audit event's id, so a re-run writes nothing twice. */
+      key?: string;
       conversationId: string;
       patch: ConversationPatch;
       event: { type: string; agentId?: string; data?: Record<string, unknown> };
     }): Promise<void> {
       const { patch, event } = input;
       await db.$transaction(async (tx) => {
+        const recorded = await recordEventOnce(tx, input.key, {
+          conversationId: input.conversationId,
+          type: event.type,
+          agentId: event.agentId ?? null,
+          data: event.data ?? {},
+        });
+        if (!recorded) return;
         await tx.conversation.update({
           where: { id: input.conversationId },
           data: {
             ...patch,
             ...(patch.status === 'closed' ? { closedAt: new Date() } : patch.status === 'open' ? { closedAt: null } : {}),
-            events: {
-              create: { type: event.type, agentId: event.agentId ?? null, data: (event.data ?? {}) as Prisma.InputJsonValue },
-            },
           },
         });
         const liveType = LIVE_EVENT_OF[event.type];
@@ -199,6 +246,8 @@ export function createConversationActivities({ db, settings }: ActivityDependenc
     },
 
     async setOptOut(input: {
+      /** Chosen by the workflow: the audit event's id, so a re-run writes nothing twice. */
+      key?: string;
       customerNumber: string;
       conversationId: string | null;
       optedOut: boolean;
@@ -209,20 +258,20 @@ export function createConversationActivities({ db, settings }: ActivityDependenc
         ? { optedOut: true, optedOutAt: now, optOutKeyword: input.keyword }
         : { optedOut: false, optedInAt: now, optOutKeyword: input.keyword };
       await db.$transaction(async (tx) => {
+        if (input.conversationId) {
+          const recorded = await recordEventOnce(tx, input.key, {
+            conversationId: input.conversationId,
+            type: input.optedOut ? 'opted_out' : 'opted_in',
+            agentId: null,
+            data: { keyword: input.keyword },
+          });
+          if (!recorded) return;
+        }
         await tx.contact.upsert({
           where: { phoneNumber: input.customerNumber },
           create: { phoneNumber: input.customerNumber, ...change },
           update: change,
         });
-        if (input.conversationId) {
-          await tx.conversationEvent.create({
-            data: {
-              conversationId: input.conversationId,
-              type: input.optedOut ? 'opted_out' : 'opted_in',
-              data: { keyword: input.keyword },
-            },
-          });
-        }
         await publishLiveEvent(tx, {
           type: input.optedOut ? 'contact.opted_out' : 'contact.opted_in',
           conversationId: input.conversationId,

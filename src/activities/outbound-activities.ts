@@ -6,6 +6,7 @@ import { FailureType } from '../shared/failure-types.ts';
 import { segmentInfo } from '../sms/segments.ts';
 import { TwilioSendError, type AcceptedSms } from '../twilio/send-sms.ts';
 import type { Message } from '../generated/prisma/client.ts';
+import type { Database } from '../infra/database.ts';
 import type { ActivityDependencies } from './dependencies.ts';
 import { publishLiveEvent } from './live-event-publisher.ts';
 
@@ -36,30 +37,32 @@ function toResult(message: Message): OutboundMessageResult {
   };
 }
 
-export function createOutboundActivities({ db, sendSms, findSentSms, statusCallbackUrl, log }: ActivityDependencies) {
-  async function recordPending(input: SendMessageInput): Promise<Message> {
-    const existing = await db.message.findUnique({ where: { clientRef: input.clientRef } });
-    if (existing) return existing;
-    const { encoding, segments } = segmentInfo(input.body);
-    return db.message.create({
-      data: {
-        clientRef: input.clientRef,
-        conversationId: input.conversationId,
-        direction: 'outbound',
-        author: input.author,
-        body: input.body,
-        status: 'pending',
-        fromNumber: input.from,
-        toNumber: input.to,
-        agentId: input.agentId ?? null,
-        autoResponseRuleId: input.ruleId ?? null,
-        numSegments: segments,
-        encoding,
-        mediaUrls: input.mediaUrls ?? [],
-      },
-    });
-  }
+async function recordPending(db: Database, input: SendMessageInput): Promise<Message> {
+  // Keyed by the workflow's clientRef: a re-run finds the row it wrote instead of writing another.
+  const existing = await db.message.findUnique({ where: { clientRef: input.clientRef } });
+  if (existing) return existing;
+  const { encoding, segments } = segmentInfo(input.body);
+  return db.message.create({
+    data: {
+      clientRef: input.clientRef,
+      conversationId: input.conversationId,
+      direction: 'outbound',
+      author: input.author,
+      body: input.body,
+      status: 'pending',
+      fromNumber: input.from,
+      toNumber: input.to,
+      agentId: input.agentId ?? null,
+      autoResponseRuleId: input.ruleId ?? null,
+      numSegments: segments,
+      encoding,
+      mediaUrls: input.mediaUrls ?? [],
+    },
+  });
+}
 
+/** The send itself, through Twilio: a normal activity, retried with backoff by the workflow. */
+export function createSendActivities({ db, sendSms, findSentSms, statusCallbackUrl, log }: ActivityDependencies) {
   async function markAccepted(message: Message, accepted: AcceptedSms): Promise<Message> {
     return db.$transaction(async (tx) => {
       const updated = await tx.message.update({
@@ -98,7 +101,7 @@ export function createOutboundActivities({ db, sendSms, findSentSms, statusCallb
 
   return {
     async sendMessage(input: SendMessageInput): Promise<OutboundMessageResult> {
-      let message = await recordPending(input);
+      let message = await recordPending(db, input);
       if (message.twilioSid) return toResult(message);
       if (message.status === 'refused' || message.status === 'failed') {
         throw ApplicationFailure.create({ type: FailureType.TwilioRejected, message: message.errorMessage ?? 'Message was refused', nonRetryable: true });
@@ -140,12 +143,26 @@ export function createOutboundActivities({ db, sendSms, findSentSms, statusCallb
         throw error;
       }
     },
+  };
+}
+
+/** Database writes around a send: local activities, keyed by the workflow's clientRef. */
+export function createOutboundRecordActivities({ db }: ActivityDependencies) {
+  return {
+    /**
+     * Records an outbound message (`pending`) before anything is sent, so nothing sent is ever
+     * unrecorded and the message is visible to agents while Twilio is being asked.
+     */
+    async recordOutbound(input: SendMessageInput): Promise<OutboundMessageResult> {
+      return toResult(await recordPending(db, input));
+    },
 
     /** Called by the workflow when retries are exhausted: the message's fate is "failed". */
     async markSendFailed(input: { clientRef: string; reason: string }): Promise<void> {
       await db.$transaction(async (tx) => {
         const message = await tx.message.findUnique({ where: { clientRef: input.clientRef } });
-        if (!message || message.twilioSid) return;
+        // Settled already (sent, or marked failed by an earlier run of this activity): keep it.
+        if (!message || message.twilioSid || message.status === 'failed' || message.status === 'refused') return;
         const reason = input.reason.slice(0, 1000);
         await tx.message.update({ where: { id: message.id }, data: { status: 'failed', errorMessage: reason, statusUpdatedAt: new Date() } });
         await publishLiveEvent(tx, {

@@ -28,9 +28,13 @@ export function toHttpError(error: unknown): unknown {
   if (error instanceof WorkflowNotFoundError) return new HttpError(404, 'conversation_not_found', 'The conversation has no workflow');
   if (error instanceof WorkflowUpdateFailedError) {
     const cause = error.cause instanceof ApplicationFailure ? error.cause : undefined;
-    const mapped = cause?.type ? STATUS_OF[cause.type] : undefined;
+    const mapped = cause?.type && Object.hasOwn(STATUS_OF, cause.type) ? STATUS_OF[cause.type] : undefined;
     if (cause && mapped) return new HttpError(mapped.status, mapped.code, cause.message, cause.details?.[0] ?? undefined);
-    return new HttpError(502, 'send_failed', cause?.message ?? 'The conversation could not complete the request');
+    // Any other failure's text may be a database's or a driver's (it once carried PostgreSQL's
+    // own error): the client gets a generic answer, the log (via `cause`) gets the rest.
+    return new HttpError(502, 'send_failed', 'The conversation could not complete the request; try again later', undefined, {
+      cause: error,
+    });
   }
   const grpcCode = (error as { code?: unknown }).code;
   // gRPC UNAVAILABLE (14) / DEADLINE_EXCEEDED (4): Temporal is not answering.

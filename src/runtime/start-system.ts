@@ -4,20 +4,19 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
 import { startApiServer } from '../api/start-api.ts';
 import type { Config, TwilioConfig } from '../config/config.ts';
 import { conversationSettings, webhookUrls } from '../config/derived.ts';
 import { createDatabase, type Database } from '../infra/database.ts';
 import { startEmbeddedPostgres } from '../infra/embedded-postgres.ts';
 import type { Logger } from '../infra/logger.ts';
-import { applyMigrations } from '../infra/migrations.ts';
+import { lazyTemporalClient, migrateWhenAvailable } from '../infra/service-connections.ts';
 import { ShutdownStack } from '../infra/shutdown.ts';
 import { startTemporalDevServer } from '../infra/temporal-dev-server.ts';
 import { installTemporalRuntime } from '../infra/temporal-runtime.ts';
-import { createConversationWorker } from '../temporal/create-worker.ts';
 import { createTwilioEmulator, type TwilioEmulator } from '../twilio-emulator/index.ts';
+import { bundleConversationWorkflows, superviseConversationWorker } from './worker-supervisor.ts';
 
 /** Twilio's magic test number, used as the business number when the emulator stands in. */
 export const EMULATOR_PHONE_NUMBER = '+15005550006';
@@ -37,7 +36,11 @@ export interface RunningSystem {
   emulatorUrl?: string;
   /** Stops everything in reverse order; safe to call more than once. */
   stop(): Promise<void>;
-  /** Resolves when the worker stops on its own (a fatal error). */
+  /**
+   * Settles when the worker is gone for good: resolves after stop(), rejects on what no restart
+   * fixes (a broken workflow bundle). Losing Temporal for a while is not that: the worker waits
+   * for it and comes back (worker-supervisor.ts).
+   */
   workerStopped: Promise<void>;
 }
 
@@ -53,9 +56,10 @@ export async function startSystem(config: Config, log: Logger, shutdown = new Sh
       shutdown.add('embedded PostgreSQL', () => embedded.stop());
       databaseUrl = embedded.url;
     }
-    await applyMigrations(databaseUrl, log);
+    // A configured DATABASE_URL may not be up yet: wait for it (the embedded one is up already).
+    await migrateWhenAvailable(databaseUrl, { log, signal: shutdown.signal });
     // PGlite serves one session: keep one connection.
-    const db = createDatabase(databaseUrl, { poolMax: config.database.url ? 10 : 1 });
+    const db = createDatabase(databaseUrl, { poolMax: config.database.url ? 10 : 1, log });
     shutdown.add('database client', () => db.$disconnect());
 
     let temporalAddress = config.temporal.address;
@@ -95,10 +99,14 @@ export async function startSystem(config: Config, log: Logger, shutdown = new Sh
       twilio = { accountSid, authToken, phoneNumber: EMULATOR_PHONE_NUMBER, apiBaseUrl: emulatorUrl };
     }
 
-    const workerConnection = await NativeConnection.connect({ address: temporalAddress });
-    shutdown.add('worker connection', () => workerConnection.close());
-    const worker = await createConversationWorker({
-      connection: workerConnection,
+    // Built once here, so a broken bundle fails the start-up as before; the supervisor then
+    // keeps the worker running through a lost Temporal (a configured TEMPORAL_ADDRESS may also
+    // not be up yet: it waits for it).
+    const workflowBundle = await bundleConversationWorkflows();
+    let workerRunning!: () => void;
+    const firstRun = new Promise<void>((resolve) => (workerRunning = resolve));
+    const workerStopped = superviseConversationWorker({
+      address: temporalAddress,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
       db,
@@ -106,16 +114,16 @@ export async function startSystem(config: Config, log: Logger, shutdown = new Sh
       statusCallbackUrl: webhooks.status,
       settings: conversationSettings(config),
       log,
+      workflowBundle,
+      signal: shutdown.signal,
+      onRunning: () => workerRunning(),
     });
-    const workerRun = worker.run();
-    shutdown.add('worker', async () => {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await workerRun.catch(() => undefined);
-    });
+    shutdown.add('worker', () => workerStopped.catch(() => undefined));
+    await Promise.race([firstRun, workerStopped]);
 
-    const connection = await Connection.connect({ address: temporalAddress });
-    shutdown.add('client connection', () => connection.close());
-    const temporalClient = new Client({ connection, namespace: config.temporal.namespace });
+    const temporal = lazyTemporalClient(temporalAddress, config.temporal.namespace);
+    shutdown.add('client connection', () => temporal.close());
+    const temporalClient = temporal.client;
     const api = await startApiServer({
       db,
       databaseUrl,
@@ -144,7 +152,7 @@ export async function startSystem(config: Config, log: Logger, shutdown = new Sh
       emulator,
       emulatorUrl,
       stop: () => shutdown.stopAll(),
-      workerStopped: workerRun,
+      workerStopped,
     };
   } catch (error) {
     await shutdown.stopAll();

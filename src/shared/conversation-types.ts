@@ -11,6 +11,11 @@ export interface InboundSms {
   from: string;
   to: string;
   body: string;
+  /**
+   * True when the text as Twilio sent it held characters PostgreSQL cannot store (NUL, lone
+   * surrogates): they were replaced by U+FFFD at the webhook and the stored message says so.
+   */
+  bodyNormalized?: boolean;
   numSegments: number;
   media: InboundMedia[];
   messagingServiceSid?: string;

@@ -10,6 +10,10 @@ export const FailureType = {
   InvalidMessage: 'InvalidMessage',
   AlreadyAssigned: 'AlreadyAssigned',
   NotAssigned: 'NotAssigned',
+  /** PostgreSQL refused the data or statement for good (a data exception, a constraint): not retried. */
+  StoreRejected: 'StoreRejected',
+  /** PostgreSQL cannot be reached right now: retried, and the workflow waits for it. */
+  DatabaseUnavailable: 'DatabaseUnavailable',
 } as const;
 
 export type FailureType = (typeof FailureType)[keyof typeof FailureType];

@@ -14,6 +14,8 @@ export type LiveEventType =
   | 'conversation.closed'
   | 'conversation.flagged'
   | 'conversation.unflagged'
+  /** A text or status callback kept failing and was parked with its reason (`parked_jobs`). */
+  | 'conversation.job_failed'
   | 'contact.opted_out'
   | 'contact.opted_in';
 

@@ -36,7 +36,13 @@ export interface CarriedState {
 
 /** Work that can travel into the next run: plain data (update tasks cannot, and never do). */
 export type CarriedJob =
-  | { kind: 'inbound'; sms: InboundSms; reopens: boolean }
+  | {
+      kind: 'inbound';
+      sms: InboundSms;
+      reopens: boolean;
+      /** This delivery's receipt, chosen by the workflow (absent in jobs carried by older runs). */
+      receiptRef?: string;
+    }
   | { kind: 'status'; report: StatusCallbackReport };
 
 export interface ConversationWorkflowInput {

@@ -9,6 +9,7 @@ import {
   condition,
   continueAsNew,
   log,
+  patched,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
@@ -34,6 +35,7 @@ import type {
   InboundSms,
   MessageAuthor,
   OutboundMessageResult,
+  SendMessageRequest,
   StatusCallbackReport,
 } from '../shared/conversation-types.ts';
 import { FailureType } from '../shared/failure-types.ts';
@@ -53,7 +55,10 @@ import {
   validateSendMessage,
   validateUnassign,
 } from './conversation-validators.ts';
-import { db, twilio } from './activity-proxies.ts';
+import type { SendMessageInput } from '../activities/outbound-activities.ts';
+import { applicationFailureOf, db, failureType, twilio } from './activity-proxies.ts';
+import { Outbox, outcomeWithin, type SendOutcome } from './outbox.ts';
+import { Patches } from './patches.ts';
 import {
   compactForContinueAsNew,
   describeLimit,
@@ -67,6 +72,15 @@ import {
 export type { ConversationWorkflowInput } from './conversation-state.ts';
 
 type Job = CarriedJob | { kind: 'task'; run: () => Promise<void> };
+
+/** How long an agent's send waits for Twilio's answer before answering with the pending message. */
+const AGENT_SEND_WAIT_MS = 1_000;
+
+/** Our own failure types: their messages were written by us and may be shown to agents. */
+const OWN_FAILURE_TYPES = new Set<string>(Object.values(FailureType));
+
+/** Failures whose message may be stored and shown: ours, and Twilio's answers as we word them. */
+const SAFE_MESSAGE_TYPES = new Set<string>([...OWN_FAILURE_TYPES, 'TwilioSendError']);
 
 interface OutboundRequest {
   body: string;
@@ -96,7 +110,24 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
 
   /** Whether a job is being processed right now (it has left the queue). */
   let busy = false;
-  const currentState = (): ConversationState => snapshot(state, ids, Date.now(), jobs.length + (busy ? 1 : 0));
+  const outbox = new Outbox<SendMessageInput>(deliver);
+  void outbox.drain();
+  /** Set once this run sent through the outbox (runs from before it never do). */
+  let sentThroughOutbox = false;
+  // Until the stored conversation is loaded, signals wait unseen in the SDK's buffer: count one.
+  const currentState = (): ConversationState =>
+    snapshot(state, ids, Date.now(), jobs.length + (busy ? 1 : 0) + outbox.size + (state.loaded ? 0 : 1));
+
+  let keysIssued = 0;
+  /**
+   * An id for a write the workflow asks for, unique across runs and the same when a workflow
+   * task is replayed, so the activity doing the write (re-run after a crash, or retried) can
+   * tell its own earlier write from a new one.
+   */
+  function nextKey(kind: string): string {
+    keysIssued += 1;
+    return `${workflowInfo().runId}:${kind}:${keysIssued}`;
+  }
 
   /**
    * Update validators run against the state as it is; in a run's first moments the stored
@@ -121,16 +152,42 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
 
   setHandler(
     sendMessageUpdate,
-    (request) =>
-      enqueue(async () => {
-        // The state may have changed while this request waited its turn (an opt-out, a close).
-        validateSendMessage(state, request);
-        const result = await sendOrExplain({ body: request.body, author: 'agent', agentId: request.agentId, mediaUrls: request.mediaUrls });
-        if (state.needsAttention) await persist({ needsAttention: false, attentionReason: null }, 'attention_cleared', request.agentId);
-        return result;
-      }),
+    // Runs from before the outbox answered once Twilio had answered, inside the job queue. (Not
+    // an async function: the promise it returns must resolve exactly as theirs did.)
+    (request) => (patched(Patches.OutboxSends) ? sendThroughOutbox(request) : sendInQueue(request)),
     { validator: (request) => validateSendMessage(state, request) },
   );
+
+  async function sendThroughOutbox(request: SendMessageRequest): Promise<OutboundMessageResult> {
+    const sending = await enqueue(async () => {
+      // The state may have changed while this request waited its turn (an opt-out, a close).
+      validateSendMessage(state, request);
+      const queued = await send({ body: request.body, author: 'agent', agentId: request.agentId, mediaUrls: request.mediaUrls });
+      if (state.needsAttention) await persist({ needsAttention: false, attentionReason: null }, 'attention_cleared', request.agentId);
+      return queued;
+    });
+    // Twilio's answer usually comes within a second; while Twilio is down the agent gets the
+    // recorded message (`pending`) at once, and live events tell the rest of its fate.
+    const outcome = await outcomeWithin(sending.item, AGENT_SEND_WAIT_MS);
+    if (!outcome) return sending.recorded;
+    if (outcome.ok) return outcome.result;
+    throw explainSendFailure(outcome.error);
+  }
+
+  /** An agent's send as runs from before the outbox made it (kept so their histories replay). */
+  function sendInQueue(request: SendMessageRequest): Promise<OutboundMessageResult> {
+    return enqueue(async () => {
+      validateSendMessage(state, request);
+      let result: OutboundMessageResult;
+      try {
+        result = (await send({ body: request.body, author: 'agent', agentId: request.agentId, mediaUrls: request.mediaUrls })).recorded;
+      } catch (error) {
+        throw explainSendFailure(error);
+      }
+      if (state.needsAttention) await persist({ needsAttention: false, attentionReason: null }, 'attention_cleared', request.agentId);
+      return result;
+    });
+  }
 
   setHandler(
     assignUpdate,
@@ -217,21 +274,26 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
     // that comes after it (a close, say) is applied after it too.
     const reopens = state.status === 'closed';
     state.status = 'open';
-    jobs.push({ kind: 'inbound', sms, reopens });
+    // The receipt of this delivery: the store keeps it with the text, so a store re-run after a
+    // crash recognises its own row, and only a later delivery of the same SID is a duplicate.
+    jobs.push({ kind: 'inbound', sms, reopens, receiptRef: nextKey('text') });
   });
   setHandler(statusCallbackSignal, (report) => void jobs.push({ kind: 'status', report }));
   publish();
 
   for (;;) {
     const statusWhenIdle = state.status;
+    // A run that sends through the outbox also wakes when its last send settles, so a history
+    // that grew while a send was in flight continues as new without waiting for the next text.
+    const wake = () => jobs.length > 0 || state.status !== statusWhenIdle || (sentThroughOutbox && readyToContinueAsNew());
     const woke =
       statusWhenIdle === 'closed'
-        ? await condition(() => jobs.length > 0 || state.status !== statusWhenIdle, state.settings.closedLingerSeconds * 1000)
-        : await condition(() => jobs.length > 0 || state.status !== statusWhenIdle).then(() => true);
+        ? await condition(wake, state.settings.closedLingerSeconds * 1000)
+        : await condition(wake).then(() => true);
     if (!woke) {
       // Closed and quiet for the linger period: finish. The customer's next text (or an agent)
       // starts a fresh run, which loads the conversation from the database.
-      await condition(() => allHandlersFinished() || jobs.length > 0);
+      await condition(() => (allHandlersFinished() && outbox.isEmpty) || jobs.length > 0);
       if (jobs.length === 0) return;
     }
     const job = jobs.shift();
@@ -241,7 +303,9 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
       busy = false;
     }
     publish();
-    if (workflowInfo().continueAsNewSuggested && !hasQueuedTask()) {
+    // Not while a send is in the outbox (it cannot travel): during a Twilio outage the queue goes
+    // on and the next job looks again.
+    if (readyToContinueAsNew()) {
       // Update handlers await their queued task, so wait for them (or for one to arrive and be
       // served first); inbound texts and callbacks still waiting travel into the next run.
       await condition(() => allHandlersFinished() || hasQueuedTask());
@@ -256,18 +320,43 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
     }
   }
 
+  function readyToContinueAsNew(): boolean {
+    return workflowInfo().continueAsNewSuggested && !hasQueuedTask() && outbox.isEmpty;
+  }
+
   function hasQueuedTask(): boolean {
     return jobs.some((queued) => queued.kind === 'task');
   }
 
   async function runJob(job: Job): Promise<void> {
     try {
-      if (job.kind === 'inbound') await handleInbound(job.sms, job.reopens);
+      if (job.kind === 'inbound') await handleInbound(job);
       else if (job.kind === 'status') await handleStatus(job.report);
       else await job.run();
     } catch (error) {
-      // A job's failure (a permanently refused auto-reply, say) must not stop the conversation.
+      // A job that kept failing must not stop the conversation: it is parked with its reason
+      // and the next text is handled. (Update tasks report their own failure to the caller.)
       log.warn('conversation job failed', { kind: job.kind, error: String(error) });
+      if (job.kind !== 'task' && patched(Patches.ParkFailedJobs)) await park(job, error);
+    }
+  }
+
+  async function park(job: CarriedJob, error: unknown): Promise<void> {
+    const reason = describeFailure(error);
+    try {
+      const conversationId = state.conversationId ?? (await ensureConversationId());
+      await db.parkJob({
+        key: nextKey('parked'),
+        workflowId,
+        conversationId,
+        kind: job.kind,
+        messageSid: job.kind === 'inbound' ? job.sms.messageSid : job.report.messageSid,
+        payload: job.kind === 'inbound' ? job.sms : job.report,
+        reason,
+      });
+      if (job.kind === 'inbound') await setAttention('A text could not be processed (kept with the reason)');
+    } catch (parkError) {
+      log.error('could not park a failed job', { kind: job.kind, reason, error: String(parkError) });
     }
   }
 
@@ -285,13 +374,22 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
     state.loaded = true;
   }
 
-  async function handleInbound(sms: InboundSms, reopened: boolean): Promise<void> {
-    const stored = await db.recordInbound({ workflowId, businessNumber, customerNumber, sms });
+  async function handleInbound(job: Extract<CarriedJob, { kind: 'inbound' }>): Promise<void> {
+    const { sms } = job;
+    // A text carried from a run that predates receipts gets one now.
+    const receiptRef = (job.receiptRef ??= nextKey('text'));
+    const stored = await db.recordInbound({ workflowId, businessNumber, customerNumber, sms, receiptRef });
     state.conversationId = stored.conversationId;
     state.settings = stored.settings;
     if (stored.duplicate) {
-      // Seen by an earlier run: stored once, answered once, and it reopens nothing.
-      if (reopened && state.status === 'open') state.status = 'closed';
+      // Stored by an earlier delivery (beyond the SIDs this run remembers): answered then, and it
+      // reopens nothing. If it reopened the conversation here, the reopening belongs to the next
+      // text already waiting, if any, so that text is not treated as arriving after a close.
+      if (job.reopens && state.status === 'open') {
+        const next = patched(Patches.DuplicateReopenHandover) ? jobs.find((queued) => queued.kind === 'inbound') : undefined;
+        if (next && next.kind === 'inbound') next.reopens = true;
+        else state.status = 'closed';
+      }
       return;
     }
     state.optedOut = stored.optedOut;
@@ -314,7 +412,7 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
     switch (decision.kind) {
       case 'opt-out':
         state.optedOut = true;
-        await db.setOptOut({ customerNumber, conversationId: stored.conversationId, optedOut: true, keyword: decision.keyword });
+        await db.setOptOut({ key: nextKey('event'), customerNumber, conversationId: stored.conversationId, optedOut: true, keyword: decision.keyword });
         if (decision.confirmation) {
           const author = decision.confirmation.ruleId ? 'auto_response' : 'system';
           await sendQuietly({ ...decision.confirmation, author, allowOptedOut: true });
@@ -322,7 +420,7 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
         return;
       case 'opt-in':
         state.optedOut = false;
-        await db.setOptOut({ customerNumber, conversationId: stored.conversationId, optedOut: false, keyword: decision.keyword });
+        await db.setOptOut({ key: nextKey('event'), customerNumber, conversationId: stored.conversationId, optedOut: false, keyword: decision.keyword });
         if (decision.confirmation) await sendQuietly({ ...decision.confirmation, author: 'system' });
         return;
       case 'auto-reply':
@@ -357,8 +455,48 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
     return ensured.conversationId;
   }
 
-  async function send(request: OutboundRequest): Promise<OutboundMessageResult> {
+  interface Sending {
+    /** The stored message as recorded before anything was sent. */
+    recorded: OutboundMessageResult;
+    item: { outcome?: SendOutcome };
+  }
+
+  /**
+   * Records the message (`pending`) and hands it to the outbox, which sends it after the ones
+   * before it; returns as soon as it is recorded. Runs that started before the outbox existed
+   * send inline, as they did, so their histories replay.
+   */
+  async function send(request: OutboundRequest): Promise<Sending> {
     const conversationId = await ensureConversationId();
+    if (!patched(Patches.OutboxSends)) {
+      const result = await sendInline(conversationId, request);
+      return { recorded: result, item: { outcome: { ok: true, result } } };
+    }
+    sentThroughOutbox = true;
+    const input: SendMessageInput = { clientRef: nextKey('send'), conversationId, from: businessNumber, to: customerNumber, ...request };
+    const recorded = await db.recordOutbound(input);
+    return { recorded, item: outbox.add(input) };
+  }
+
+  /** The outbox's sender: Twilio's answer, or the reason the message was not sent. Never throws. */
+  async function deliver(input: SendMessageInput): Promise<SendOutcome> {
+    try {
+      return { ok: true, result: await twilio.sendMessage(input) };
+    } catch (error) {
+      const type = failureType(error);
+      if (type === FailureType.CustomerOptedOut) state.optedOut = true;
+      else if (type !== FailureType.TwilioRejected) {
+        // Retries ran out (Twilio unreachable for minutes): the message's fate is "failed".
+        await db.markSendFailed({ clientRef: input.clientRef, reason: describeFailure(error) }).catch((markError: unknown) => {
+          log.error('could not mark a message failed', { clientRef: input.clientRef, error: String(markError) });
+        });
+      }
+      return { ok: false, error };
+    }
+  }
+
+  /** How runs from before the outbox send: inline, in the job queue. Kept for their replay. */
+  async function sendInline(conversationId: string, request: OutboundRequest): Promise<OutboundMessageResult> {
     const clientRef = uuid4();
     try {
       return await twilio.sendMessage({ clientRef, conversationId, from: businessNumber, to: customerNumber, ...request });
@@ -370,19 +508,16 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
     }
   }
 
-  /** For automatic messages: a failure is recorded on the message and logged, nothing more. */
+  /** For automatic messages: queued, and a failure is recorded on the message, nothing more. */
   async function sendQuietly(request: OutboundRequest): Promise<void> {
     await send(request).catch((error: unknown) => log.warn('automatic message not sent', { error: String(error) }));
   }
 
-  /** For agent sends: turns an activity failure into an update failure the API can explain. */
-  async function sendOrExplain(request: OutboundRequest): Promise<OutboundMessageResult> {
-    try {
-      return await send(request);
-    } catch (error) {
-      const cause = error instanceof ActivityFailure && error.cause instanceof ApplicationFailure ? error.cause : undefined;
-      throw rejection(cause?.type ?? 'SendFailed', cause?.message ?? 'The message could not be sent', cause?.details ?? undefined);
-    }
+  /** Turns a failed send into an update failure the API can explain, without foreign text. */
+  function explainSendFailure(error: unknown): ApplicationFailure {
+    const cause = applicationFailureOf(error);
+    if (cause?.type && OWN_FAILURE_TYPES.has(cause.type)) return rejection(cause.type, cause.message, cause.details ?? undefined);
+    return rejection('SendFailed', 'The message could not be sent');
   }
 
   async function applyAndPersist(
@@ -399,7 +534,7 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
 
   async function persist(patch: ConversationPatch, eventType: string, agentId?: string, data: Record<string, unknown> = {}): Promise<void> {
     const conversationId = await ensureConversationId();
-    await db.saveConversation({ conversationId, patch, event: { type: eventType, agentId, data } });
+    await db.saveConversation({ key: nextKey('event'), conversationId, patch, event: { type: eventType, agentId, data } });
   }
 
   /** Mirrors the live state into search attributes (for ops' filters) and the UI's details line. */
@@ -425,6 +560,13 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
   }
 }
 
-function failureType(error: unknown): string | undefined {
-  return error instanceof ActivityFailure && error.cause instanceof ApplicationFailure ? error.cause.type ?? undefined : undefined;
+/**
+ * Why a job or a send failed, in words safe to store and show: our own failures' messages, and
+ * for anything else only its kind (the worker's log has the details, which may quote data).
+ */
+function describeFailure(error: unknown): string {
+  const cause = applicationFailureOf(error);
+  const activity = error instanceof ActivityFailure ? ` in ${error.activityType}` : '';
+  if (cause?.type && SAFE_MESSAGE_TYPES.has(cause.type)) return `${cause.message}${activity ? ` (${activity.trim()}, retries exhausted)` : ''}`;
+  return `Failed${activity} after its retries (${cause?.type ?? (error as Error)?.name ?? 'Error'}); the worker's log has the details`;
 }

@@ -8,6 +8,7 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import type { Database } from '../../infra/database.ts';
 import { authenticate, type Access, type AuthenticatedAgent } from '../auth/authenticate.ts';
+import { refuseUnstorableInput } from './storable-input.ts';
 import { parseOrThrow } from './validation.ts';
 
 export type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
@@ -52,8 +53,12 @@ export const errorBodySchema = z.object({
   }),
 });
 
+/** Every route answers it (see storable-input.ts), so the 400 of every route names it. */
+const INVALID_TEXT_400 =
+  'a path parameter, query-string value or JSON key/value holds NUL or an unpaired surrogate (invalid_text; `error.details.field` names it)';
+
 const STANDARD_ERRORS: Record<number, string> = {
-  400: 'Invalid request: `error.details.fields` names each offending field',
+  400: 'Invalid request: `error.details.fields` names each offending field (validation_failed)',
   401: 'Missing, invalid or revoked token',
   403: 'The token is valid but its role may not do this',
 };
@@ -80,6 +85,9 @@ export class ApiRoutes {
     for (const definition of this.definitions) {
       router[definition.method](definition.path, jsonBody, async (ctx) => {
         const agent = await authenticate(db, ctx, definition.access, definition.allowQueryToken);
+        // After authentication (anonymous callers get 401 whatever they send; the token lookup
+        // only carries its hash), before validation and every handler.
+        refuseUnstorableInput({ params: ctx.params, query: ctx.query, body: ctx.request.body });
         const input = {
           params: definition.params ? parseOrThrow(definition.params, ctx.params, 'params') : ctx.params,
           query: definition.query ? parseOrThrow(definition.query, ctx.query, 'query') : ctx.query,
@@ -111,6 +119,7 @@ export class ApiRoutes {
     if (definition.access !== 'public') errors[401] = STANDARD_ERRORS[401]!;
     if (definition.access === 'admin') errors[403] = STANDARD_ERRORS[403]!;
     Object.assign(errors, definition.errors);
+    errors[400] = errors[400] ? `${errors[400]}; or ${INVALID_TEXT_400}` : `Invalid request: ${INVALID_TEXT_400}`;
     for (const [status, description] of Object.entries(errors)) {
       responses[status] = { description, content: { 'application/json': { schema: errorBodySchema } } };
     }

@@ -1,6 +1,7 @@
 // Rejects any webhook request that Twilio did not sign with our auth token.
 import type { Middleware } from 'koa';
 import twilio from 'twilio';
+import { normalizeStorableText } from '../../shared/storable-text.ts';
 import { HttpError } from '../http-error.ts';
 
 /**
@@ -30,4 +31,21 @@ export function formParams(body: unknown): Record<string, string> {
     }
   }
   return params;
+}
+
+/**
+ * The parameters with every key and value made storable (NUL and unpaired surrogates become
+ * U+FFFD), and the names of the parameters whose value changed. Only after the signature check:
+ * Twilio signed the text as it sent it.
+ */
+export function storableParams(params: Record<string, string>): { params: Record<string, string>; changed: Set<string> } {
+  const storable: Record<string, string> = {};
+  const changed = new Set<string>();
+  for (const [rawKey, rawValue] of Object.entries(params)) {
+    const key = normalizeStorableText(rawKey);
+    const value = normalizeStorableText(rawValue);
+    storable[key.text] = value.text;
+    if (key.changed || value.changed) changed.add(key.text);
+  }
+  return { params: storable, changed };
 }

@@ -9,8 +9,7 @@ import type { ConversationGateway } from '../../temporal/conversation-client.ts'
 import { INBOUND_WEBHOOK_PATH, STATUS_WEBHOOK_PATH } from '../../shared/webhook-paths.ts';
 import { HttpError } from '../http-error.ts';
 import { toInboundSms, toStatusReport } from './twilio-params.ts';
-import { formParams, requireTwilioSignature } from './twilio-signature.ts';
-
+import { formParams, requireTwilioSignature, storableParams } from './twilio-signature.ts';
 
 export interface TwilioWebhookDeps {
   gateway: ConversationGateway;
@@ -21,6 +20,7 @@ export interface TwilioWebhookDeps {
 }
 
 const EMPTY_TWIML = new twilio.twiml.MessagingResponse().toString();
+const NORMALIZED = 'webhook parameters held NUL or unpaired surrogates; stored with U+FFFD in their place';
 
 const requireForm: Middleware = async (ctx, next) => {
   if (!ctx.is('application/x-www-form-urlencoded')) {
@@ -54,18 +54,25 @@ export function twilioWebhookRouter(deps: TwilioWebhookDeps): Router {
   router.get(STATUS_WEBHOOK_PATH, health('sms-status'));
 
   router.post(INBOUND_WEBHOOK_PATH, ...accept, async (ctx) => {
-    const sms = toInboundSms(formParams(ctx.request.body));
-    await handOver(deps.log.child({ messageSid: sms.messageSid }), 'inbound message', () => deps.gateway.deliverInbound(sms));
+    // Text PostgreSQL cannot hold (NUL, unpaired surrogates) is replaced, not refused: Twilio
+    // does not retry a 4xx, so refusing would lose the text; storing it raw would fail forever.
+    const { params, changed } = storableParams(formParams(ctx.request.body));
+    const sms = { ...toInboundSms(params), ...(changed.has('Body') ? { bodyNormalized: true } : {}) };
+    const log = deps.log.child({ messageSid: sms.messageSid });
+    if (changed.size > 0) log.warn({ parameters: [...changed] }, NORMALIZED);
+    await handOver(log, 'inbound message', () => deps.gateway.deliverInbound(sms));
     // Replies go out through the REST API (so they have SIDs and status callbacks), never TwiML.
     ctx.type = 'text/xml';
     ctx.body = EMPTY_TWIML;
   });
 
   router.post(STATUS_WEBHOOK_PATH, ...accept, async (ctx) => {
-    const report = toStatusReport(formParams(ctx.request.body));
-    await handOver(deps.log.child({ messageSid: report.messageSid, status: report.status }), 'status callback', () =>
-      deps.gateway.deliverStatus(report.from, report.to, report),
-    );
+    // The payload goes into a jsonb audit column, which refuses \u0000 and unpaired surrogates.
+    const { params, changed } = storableParams(formParams(ctx.request.body));
+    const report = toStatusReport(params);
+    const log = deps.log.child({ messageSid: report.messageSid, status: report.status });
+    if (changed.size > 0) log.warn({ parameters: [...changed] }, NORMALIZED);
+    await handOver(log, 'status callback', () => deps.gateway.deliverStatus(report.from, report.to, report));
     ctx.status = 204;
   });
 

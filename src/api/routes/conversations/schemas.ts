@@ -102,6 +102,9 @@ export const messageSchema = z.object({
   direction: z.enum(['inbound', 'outbound']),
   author: z.enum(['customer', 'agent', 'auto_response', 'system']),
   body: z.string(),
+  bodyNormalized: z.boolean().meta({
+    description: 'The text as Twilio sent it held characters PostgreSQL cannot store (NUL, unpaired surrogates); they were replaced by U+FFFD',
+  }),
   status: z.string(),
   errorCode: z.number().int().nullable(),
   errorMessage: z.string().nullable(),

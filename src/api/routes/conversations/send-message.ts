@@ -1,5 +1,6 @@
 // POST /api/conversations/:id/messages: an agent's reply, sent through the conversation's
-// workflow (which records it before calling Twilio) and answered once Twilio accepted it.
+// workflow (which records it before calling Twilio) and answered once Twilio accepted it, or
+// after a second with the recorded `pending` message while Twilio is being retried.
 import { z } from 'zod';
 import { sendMessageUpdate } from '../../../shared/conversation-definitions.ts';
 import type { OutboundMessageResult } from '../../../shared/conversation-types.ts';
@@ -66,7 +67,8 @@ export function registerSendMessage(routes: ApiRoutes, deps: ApiDeps): void {
     body: sendBody,
     response: {
       status: 201,
-      description: 'Twilio accepted the message; the stored row with its Twilio SID, status, segments and encoding',
+      description:
+        'The stored message with its Twilio SID, status, segments and encoding once Twilio accepted it; if Twilio has not answered within a second (an outage: the send is being retried) the recorded message with `status: "pending"` and no SID, and `message.sent` or `message.failed` follow on the live stream',
       schema: messageSchema,
     },
     errors: {

@@ -77,6 +77,7 @@ export function toMessageJson(message: Message) {
     direction: message.direction,
     author: message.author,
     body: message.body,
+    bodyNormalized: message.bodyNormalized,
     status: message.status,
     errorCode: message.errorCode,
     errorMessage: message.errorMessage,

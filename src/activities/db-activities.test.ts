@@ -1,0 +1,169 @@
+// The database activities against a real PostgreSQL: every write keyed by an id the workflow
+// chose, so running an activity again (a retry, a replayed workflow task) writes nothing twice,
+// and database failures classified so the workflow knows whether to wait or to park.
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDatabase, type Database } from '../infra/database.ts';
+import { createLogger } from '../infra/logger.ts';
+import type { InboundSms } from '../shared/conversation-types.ts';
+import { FailureType } from '../shared/failure-types.ts';
+import { createTestDatabase, type TestDatabase } from '../../test/support/database.ts';
+import { createDbActivities, type DbActivities } from './index.ts';
+
+const BUSINESS = '+15005550006';
+
+let database: TestDatabase;
+let db: Database;
+let activities: DbActivities;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  db = createDatabase(database.url, { poolMax: 2 });
+  activities = activitiesOver(db);
+});
+
+afterAll(async () => {
+  await db?.$disconnect();
+  await database?.drop();
+});
+
+function dependenciesOver(database: Database) {
+  return {
+    db: database,
+    sendSms: () => Promise.reject(new Error('no Twilio in these tests')),
+    findSentSms: () => Promise.resolve(undefined),
+    statusCallbackUrl: 'http://127.0.0.1/status',
+    settings: { autoReplyLimit: 3, autoReplyWindowSeconds: 600, closedLingerSeconds: 3600 },
+    log: createLogger('silent', 'test'),
+  };
+}
+
+function activitiesOver(database: Database): DbActivities {
+  return createDbActivities(dependenciesOver(database));
+}
+
+function customer(): string {
+  return `+1555${String(randomBytes(4).readUInt32BE(0) % 10_000_000).padStart(7, '0')}`;
+}
+
+function sms(customerNumber: string, body = 'hello'): InboundSms {
+  return {
+    messageSid: `SM${randomBytes(16).toString('hex')}`,
+    from: customerNumber,
+    to: BUSINESS,
+    body,
+    numSegments: 1,
+    media: [],
+    receivedAt: new Date().toISOString(),
+  };
+}
+
+function keyed(customerNumber: string) {
+  return { workflowId: `sms-conversation:${BUSINESS}:${customerNumber}`, businessNumber: BUSINESS, customerNumber };
+}
+
+describe('recordInbound', () => {
+  it('tells its own earlier insert (same receipt) from a redelivery (another receipt)', async () => {
+    const customerNumber = customer();
+    const text = sms(customerNumber);
+    const first = await activities.recordInbound({ ...keyed(customerNumber), sms: text, receiptRef: 'run-a:text:1' });
+    const rerun = await activities.recordInbound({ ...keyed(customerNumber), sms: text, receiptRef: 'run-a:text:1' });
+    const redelivery = await activities.recordInbound({ ...keyed(customerNumber), sms: text, receiptRef: 'run-b:text:7' });
+
+    expect(first.duplicate).toBe(false);
+    expect(rerun.duplicate).toBe(false);
+    expect(rerun.rules.length).toBeGreaterThan(0); // a re-run is answered like the first run
+    expect(redelivery.duplicate).toBe(true);
+    expect(await db.message.count({ where: { twilioSid: text.messageSid } })).toBe(1);
+    expect(await db.liveEvent.count({ where: { type: 'message.received', conversationId: first.conversationId } })).toBe(1);
+  });
+
+  it('keeps a normalised text and says so', async () => {
+    const customerNumber = customer();
+    const text = { ...sms(customerNumber, 'a\uFFFDb'), bodyNormalized: true };
+    await activities.recordInbound({ ...keyed(customerNumber), sms: text, receiptRef: 'run-c:text:1' });
+    expect(await db.message.findUnique({ where: { twilioSid: text.messageSid } })).toMatchObject({ body: 'a\uFFFDb', bodyNormalized: true });
+  });
+});
+
+describe('writes keyed by the workflow', () => {
+  it('saveConversation writes its audit event, change and live event once per key', async () => {
+    const customerNumber = customer();
+    const { conversationId } = await activities.ensureConversation(keyed(customerNumber));
+    const save = { key: 'run-d:event:1', conversationId, patch: { needsAttention: true, attentionReason: 'No rule matched' }, event: { type: 'flagged' } };
+    await activities.saveConversation(save);
+    await activities.saveConversation(save);
+    await activities.saveConversation({ ...save, key: 'run-d:event:2' });
+
+    expect(await db.conversationEvent.count({ where: { conversationId, type: 'flagged' } })).toBe(2);
+    expect(await db.liveEvent.count({ where: { conversationId, type: 'conversation.flagged' } })).toBe(2);
+  });
+
+  it('setOptOut writes its audit event and live event once per key', async () => {
+    const customerNumber = customer();
+    const { conversationId } = await activities.ensureConversation(keyed(customerNumber));
+    const optOut = { key: 'run-e:event:1', customerNumber, conversationId, optedOut: true, keyword: 'STOP' };
+    await activities.setOptOut(optOut);
+    await activities.setOptOut(optOut);
+
+    expect(await db.conversationEvent.count({ where: { conversationId, type: 'opted_out' } })).toBe(1);
+    expect(await db.liveEvent.count({ where: { conversationId, type: 'contact.opted_out' } })).toBe(1);
+    expect((await db.contact.findUnique({ where: { phoneNumber: customerNumber } }))?.optedOut).toBe(true);
+  });
+
+  it('parkJob keeps a job once, whatever bytes its payload holds, and tells agents', async () => {
+    const customerNumber = customer();
+    const { conversationId } = await activities.ensureConversation(keyed(customerNumber));
+    const poison = sms(customerNumber, 'bad\u0000bytes\uD800');
+    const park = {
+      key: 'run-f:parked:1',
+      workflowId: keyed(customerNumber).workflowId,
+      conversationId,
+      kind: 'inbound' as const,
+      messageSid: poison.messageSid,
+      payload: poison,
+      reason: 'PostgreSQL refused the data (SQLSTATE 22021, data exception)',
+    };
+    await activities.parkJob(park);
+    await activities.parkJob(park);
+
+    const parked = await db.parkedJob.findMany({ where: { conversationId } });
+    expect(parked).toHaveLength(1);
+    expect(parked[0]).toMatchObject({ kind: 'inbound', messageSid: poison.messageSid, reason: park.reason });
+    expect((parked[0]!.payload as { body: string }).body).toBe('bad\uFFFDbytes\uFFFD');
+    expect(await db.liveEvent.count({ where: { conversationId, type: 'conversation.job_failed' } })).toBe(1);
+  });
+
+  it('markSendFailed settles a pending message once', async () => {
+    const customerNumber = customer();
+    const { conversationId } = await activities.ensureConversation(keyed(customerNumber));
+    const outbound = { clientRef: 'run-g:send:1', conversationId, from: BUSINESS, to: customerNumber, body: 'hi', author: 'agent' as const };
+    const recorded = await activities.recordOutbound(outbound);
+    expect(await activities.recordOutbound(outbound)).toEqual(recorded);
+    await activities.markSendFailed({ clientRef: outbound.clientRef, reason: 'Twilio returned 503 (retries exhausted)' });
+    await activities.markSendFailed({ clientRef: outbound.clientRef, reason: 'Twilio returned 503 (retries exhausted)' });
+
+    expect(await db.message.findUnique({ where: { clientRef: outbound.clientRef } })).toMatchObject({ status: 'failed' });
+    expect(await db.liveEvent.count({ where: { messageId: recorded.messageId, type: 'message.failed' } })).toBe(1);
+  });
+});
+
+describe('database failures', () => {
+  it('refuses data PostgreSQL cannot store for good (StoreRejected), naming only the SQLSTATE', async () => {
+    const customerNumber = customer();
+    const error = await activities.recordInbound({ ...keyed(customerNumber), sms: sms(customerNumber, 'nul\u0000here'), receiptRef: 'run-h:text:1' }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ type: FailureType.StoreRejected, nonRetryable: true });
+    expect((error as Error).message).toBe('PostgreSQL refused the data (SQLSTATE 22021, data exception)');
+  });
+
+  it('reports an unreachable database as DatabaseUnavailable, to be waited for', async () => {
+    const unreachable = createDatabase('postgresql://sms:sms@127.0.0.1:1/sms', { poolMax: 1 });
+    try {
+      const error = await activitiesOver(unreachable).loadConversation({ businessNumber: BUSINESS, customerNumber: customer() }).catch((caught: unknown) => caught);
+      expect(error).toMatchObject({ type: FailureType.DatabaseUnavailable });
+      expect((error as { nonRetryable?: boolean }).nonRetryable).toBeFalsy();
+    } finally {
+      await unreachable.$disconnect();
+    }
+  });
+});

@@ -1,0 +1,92 @@
+// Keeps a conversation worker running for as long as the process runs. The worker waits for
+// Temporal at start (service-connections.ts), and when `worker.run()` fails later — the Temporal
+// server was away longer than the SDK's core keeps retrying its polls, or anything else went
+// wrong inside the worker — the failure is logged at error and a new connection and worker take
+// over after a backoff, instead of the process exiting. The workflow bundle is built once,
+// before anything else: a broken bundle is a bug no restart fixes, so it rejects (and the
+// process exits with it in the log).
+import { setTimeout as sleep } from 'node:timers/promises';
+import { bundleWorkflowCode, Runtime, type NativeConnection, type Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import { connectWorkerToTemporal } from '../infra/service-connections.ts';
+import { backoffDelay, type BackoffOptions } from '../infra/wait-for-service.ts';
+import { createConversationWorker, WORKFLOWS_PATH, type ConversationWorkerOptions } from '../temporal/create-worker.ts';
+
+/** A worker that ran this long before failing was healthy: the next restart comes quickly. */
+const HEALTHY_RUN_MS = 60_000;
+
+export interface SupervisedWorkerOptions extends Omit<ConversationWorkerOptions, 'connection'> {
+  /** host:port of the Temporal frontend. */
+  address: string;
+  /** Aborting shuts the worker down (running activities are cancelled) and ends supervision. */
+  signal: AbortSignal;
+  /** Waits between connection attempts and between restarts. */
+  backoff?: BackoffOptions;
+  /** Called each time a worker starts polling (after the first start and after each restart). */
+  onRunning?: () => void;
+}
+
+/** Builds the workflow bundle once, so every worker the supervisor creates reuses it. */
+export async function bundleConversationWorkflows(): Promise<WorkflowBundleOption> {
+  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: Runtime.instance().logger });
+  return { code };
+}
+
+/**
+ * Runs the worker, recreating its connection and itself whenever it fails, until `signal` is
+ * aborted; then resolves once the worker has shut down. Rejects only on what waiting cannot
+ * fix: a workflow bundle that does not build, an invalid Temporal address.
+ */
+export async function superviseConversationWorker(options: SupervisedWorkerOptions): Promise<void> {
+  const { log, signal, address } = options;
+  const workflowBundle = options.workflowBundle ?? (await bundleConversationWorkflows());
+  let failuresInARow = 0;
+  for (let generation = 1; !signal.aborted; generation += 1) {
+    let connection: NativeConnection;
+    try {
+      connection = await connectWorkerToTemporal(address, { log, signal, ...options.backoff });
+    } catch (error) {
+      if (signal.aborted) return;
+      throw error;
+    }
+    const startedAt = Date.now();
+    let failure: unknown;
+    try {
+      const worker = await createConversationWorker({ ...options, connection, workflowBundle });
+      await runUntilAborted(worker, signal, () => {
+        log.info({ taskQueue: options.taskQueue, address, ...(generation > 1 ? { restarts: generation - 1 } : {}) }, 'worker running');
+        options.onRunning?.();
+      });
+    } catch (error) {
+      failure = error;
+    } finally {
+      await connection.close().catch((error: unknown) => log.warn({ err: error }, 'closing the worker connection failed'));
+    }
+    if (signal.aborted) return;
+
+    failuresInARow = Date.now() - startedAt >= HEALTHY_RUN_MS ? 1 : failuresInARow + 1;
+    const restartInMs = backoffDelay(failuresInARow, options.backoff);
+    log.error(
+      { err: failure, restartInMs, failuresInARow },
+      failure === undefined
+        ? `worker stopped on its own; starting a new one in ${restartInMs} ms`
+        : `worker failed; recreating its connection and worker in ${restartInMs} ms`,
+    );
+    await sleep(restartInMs, undefined, { signal }).catch(() => undefined);
+  }
+}
+
+async function runUntilAborted(worker: Worker, signal: AbortSignal, onRunning: () => void): Promise<void> {
+  const running = worker.run();
+  // Signals reach the worker only this way: installTemporalRuntime turns the SDK's own off.
+  const stop = () => {
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+  };
+  signal.addEventListener('abort', stop, { once: true });
+  if (signal.aborted) stop();
+  onRunning();
+  try {
+    await running;
+  } finally {
+    signal.removeEventListener('abort', stop);
+  }
+}

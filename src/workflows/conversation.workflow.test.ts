@@ -1,0 +1,403 @@
+// The conversation workflow in isolation: a real Temporal dev server (TestWorkflowEnvironment)
+// and the real workflow code, with typed fake activities at the activity boundary, so faults
+// that are hard to arrange end to end — a worker dying after a local activity wrote, retries
+// running out, Twilio hanging — are arranged exactly. End-to-end tests stay on real components.
+import { randomBytes } from 'node:crypto';
+import { ApplicationFailure, defaultPayloadConverter } from '@temporalio/common';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { findTemporalCli } from '../infra/temporal-cli.ts';
+import {
+  assignUpdate,
+  closeUpdate,
+  CONVERSATION_WORKFLOW_TYPE,
+  inboundMessageSignal,
+  sendMessageUpdate,
+  stateQuery,
+} from '../shared/conversation-definitions.ts';
+import type { InboundSms } from '../shared/conversation-types.ts';
+import { FailureType } from '../shared/failure-types.ts';
+import { CONVERSATION_SEARCH_ATTRIBUTES } from '../shared/search-attributes.ts';
+import { FakeConversationStore } from '../../test/support/fake-activities.ts';
+import { waitFor } from '../../test/support/wait-for.ts';
+import type { conversationWorkflow, ConversationWorkflowInput } from './conversation.ts';
+import { SEEN_SID_LIMIT } from './conversation-state.ts';
+
+const BUSINESS = '+15005550006';
+/** History length at which this file's server suggests continue-as-new. */
+const SUGGEST_CONTINUE_AS_NEW_AFTER = 40;
+
+let env: TestWorkflowEnvironment;
+
+beforeAll(async () => {
+  const cli = findTemporalCli(process.env.TEMPORAL_CLI_PATH);
+  env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: cli ? { type: 'existing-path', path: cli } : { type: 'cached-download' },
+      ip: '127.0.0.1',
+      searchAttributes: CONVERSATION_SEARCH_ATTRIBUTES,
+      extraArgs: ['--dynamic-config-value', `limit.historyCount.suggestContinueAsNew=${SUGGEST_CONTINUE_AS_NEW_AFTER}`],
+    },
+  });
+});
+
+afterAll(async () => {
+  await env?.teardown();
+});
+
+function sid(): string {
+  return `SM${randomBytes(16).toString('hex')}`;
+}
+
+function customer(): string {
+  return `+1555${String(randomBytes(4).readUInt32BE(0) % 10_000_000).padStart(7, '0')}`;
+}
+
+interface Conversation {
+  store: FakeConversationStore;
+  handle: WorkflowHandle<typeof conversationWorkflow>;
+  text(body: string, messageSid?: string): Promise<string>;
+  /** Starts a worker on the conversation's queue (one is started unless told otherwise). */
+  startWorker(store?: FakeConversationStore, options?: { shutdownForceTime?: string }): Promise<Worker>;
+  stop(): Promise<void>;
+}
+
+async function conversation(store = new FakeConversationStore(), options: { worker?: boolean } = {}): Promise<Conversation> {
+  const taskQueue = `isolated-${randomBytes(4).toString('hex')}`;
+  const customerNumber = customer();
+  const workflowId = `sms-conversation:${BUSINESS}:${customerNumber}`;
+  const running: { worker: Worker; run: Promise<void> }[] = [];
+
+  async function startWorker(withStore = store, workerOptions: { shutdownForceTime?: string } = {}): Promise<Worker> {
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle: { codePath: inject('workflowBundlePath') },
+      activities: withStore.activities(),
+      ...workerOptions,
+    });
+    const run = worker.run();
+    // A worker made to die mid-task ends with an error of its own; that is the point, not a failure.
+    run.catch(() => undefined);
+    running.push({ worker, run });
+    return worker;
+  }
+  if (options.worker !== false) await startWorker();
+
+  const handle = env.client.workflow.getHandle<typeof conversationWorkflow>(workflowId);
+  return {
+    store,
+    handle,
+    startWorker,
+    async text(body, messageSid = sid()) {
+      const sms: InboundSms = { messageSid, from: customerNumber, to: BUSINESS, body, numSegments: 1, media: [], receivedAt: new Date().toISOString() };
+      await env.client.workflow.signalWithStart(CONVERSATION_WORKFLOW_TYPE, {
+        workflowId,
+        taskQueue,
+        args: [{ businessNumber: BUSINESS, customerNumber }],
+        signal: inboundMessageSignal,
+        signalArgs: [sms],
+        // A lost workflow task is noticed after 2 s instead of 10 s.
+        workflowTaskTimeout: '2 seconds',
+      });
+      return messageSid;
+    },
+    async stop() {
+      await handle.terminate('test finished').catch(() => undefined);
+      for (const { worker, run } of running) {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+        await run.catch(() => undefined);
+      }
+    },
+  };
+}
+
+/** A promise a test opens when it wants a held activity to go on. */
+function gate(): { wait: Promise<void>; open(): void } {
+  let open = () => undefined as void;
+  const wait = new Promise<void>((resolve) => (open = resolve));
+  return { wait, open };
+}
+
+async function settled(handle: WorkflowHandle): Promise<void> {
+  await waitFor('the conversation to finish its work', async () => (await handle.query(stateQuery)).pendingWork === 0, 30_000);
+}
+
+async function runIds(workflowId: string): Promise<string[]> {
+  const runs: string[] = [];
+  for await (const execution of env.client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) runs.push(execution.runId);
+  return runs;
+}
+
+/** A retryable failure that asks to be retried at once, so running out of retries takes no time. */
+function quickRetryableFailure(type: string, message: string): ApplicationFailure {
+  return ApplicationFailure.create({ type, message, nextRetryDelay: '10 milliseconds' });
+}
+
+describe('exactly once, whatever is re-executed', () => {
+  it('answers a text whose store ran before the worker died and its workflow task was lost', async () => {
+    const talk = await conversation(new FakeConversationStore(), { worker: false });
+    const { store } = talk;
+    try {
+      let crashed = false;
+      store.hooks.recordInbound = async (input) => {
+        if (crashed) return;
+        crashed = true;
+        // The write commits (as the real transaction did)…
+        store.texts.push({ messageSid: input.sms.messageSid, body: input.sms.body, receiptRef: input.receiptRef });
+        // …and the worker dies before the local activity's answer reaches Temporal.
+        setTimeout(() => doomed.shutdown(), 0);
+        await new Promise(() => undefined);
+      };
+      const doomed = await talk.startWorker(store, { shutdownForceTime: '500 milliseconds' });
+      const messageSid = await talk.text('status please');
+      await waitFor('the worker to die mid-task', () => crashed && doomed.getState() !== 'RUNNING', 15_000);
+
+      // Another worker replays the task, runs the store again and finds its own row.
+      await talk.startWorker(store);
+      await settled(talk.handle);
+      expect(store.texts.map((text) => text.messageSid)).toEqual([messageSid]);
+      expect(store.delivered().map((send) => send.ruleId)).toEqual(['rule-status']);
+    } finally {
+      await talk.stop();
+    }
+  });
+
+  it('answers a text whose store committed but whose local activity was retried', async () => {
+    const talk = await conversation();
+    const { store } = talk;
+    try {
+      store.hooks.recordInbound = async (input, attempt) => {
+        if (attempt > 1) return;
+        store.texts.push({ messageSid: input.sms.messageSid, body: input.sms.body, receiptRef: input.receiptRef });
+        throw quickRetryableFailure('ConnectionLost', 'the answer was lost after the commit');
+      };
+      await talk.text('status');
+      await settled(talk.handle);
+      expect(store.texts).toHaveLength(1);
+      expect(store.delivered()).toHaveLength(1);
+    } finally {
+      await talk.stop();
+    }
+  });
+
+  it('stores and answers once a redelivery that arrives after 500 newer texts', async () => {
+    const talk = await conversation();
+    const { store } = talk;
+    try {
+      const first = await talk.text('status');
+      for (let index = 0; index < SEEN_SID_LIMIT; index++) await talk.text(`note ${index}`);
+      await settled(talk.handle);
+      expect(store.delivered()).toHaveLength(1);
+
+      // Beyond the workflow's memory: the store's receipt tells it apart from a first delivery.
+      await talk.text('status', first);
+      await settled(talk.handle);
+      expect(store.texts).toHaveLength(SEEN_SID_LIMIT + 1);
+      expect(store.delivered()).toHaveLength(1);
+      expect((await runIds(talk.handle.workflowId)).length).toBeGreaterThan(1);
+    } finally {
+      await talk.stop();
+    }
+  });
+});
+
+describe('continue-as-new', () => {
+  it('carries texts that were still queued into the next run, after serving a pending update', async () => {
+    const talk = await conversation();
+    const { store } = talk;
+    try {
+      const held = gate();
+      let holding = true;
+      store.hooks.recordInbound = async () => {
+        if (holding) await held.wait;
+      };
+      const first = await talk.text('status');
+      // While the first text is held, an agent takes the conversation and more texts arrive than
+      // one run's history should hold.
+      const assigned = talk.handle.executeUpdate(assignUpdate, { args: [{ agentId: 'agent-1' }] });
+      await waitFor('the update to be accepted', async () => (await talk.handle.query(stateQuery)).assignedAgentId === 'agent-1');
+      const queued: string[] = [];
+      for (let index = 0; index < 30; index++) queued.push(await talk.text(`question ${index}`));
+      const firstRun = (await talk.handle.describe()).runId;
+      await waitFor('the history to pass the threshold', async () => (await talk.handle.fetchHistory()).events!.length > SUGGEST_CONTINUE_AS_NEW_AFTER + 5);
+      holding = false;
+      held.open();
+
+      expect((await assigned).assignedAgentId).toBe('agent-1');
+      await waitFor('a continue-as-new', async () => (await talk.handle.describe()).runId !== firstRun);
+      await settled(talk.handle);
+      // The first run ended by handing the texts it had not reached to the next one.
+      const history = await env.client.workflow.getHandle(talk.handle.workflowId, firstRun).fetchHistory();
+      const continued = history.events!.at(-1)!.workflowExecutionContinuedAsNewEventAttributes;
+      const input = defaultPayloadConverter.fromPayload<ConversationWorkflowInput>(continued!.input!.payloads![0]!);
+      expect(input.pending?.length).toBeGreaterThan(0);
+      expect(input.carried?.assignedAgentId).toBe('agent-1');
+      // Every text stored once, in order, whichever run handled it.
+      expect(store.texts.map((text) => text.messageSid)).toEqual([first, ...queued]);
+      expect(await talk.handle.query(stateQuery)).toMatchObject({ assignedAgentId: 'agent-1', pendingWork: 0 });
+    } finally {
+      await talk.stop();
+    }
+  });
+});
+
+describe('jobs that keep failing are parked, and the conversation goes on', () => {
+  it('parks a text the store refuses for good, flags it, and answers the next one', async () => {
+    const talk = await conversation();
+    const { store } = talk;
+    try {
+      store.hooks.recordInbound = (input) => {
+        if (input.sms.body.startsWith('poison')) {
+          throw ApplicationFailure.create({ type: FailureType.StoreRejected, message: 'PostgreSQL refused the data (SQLSTATE 22021, data exception)', nonRetryable: true });
+        }
+      };
+      const poison = await talk.text('poison text');
+      await talk.text('status');
+      await settled(talk.handle);
+      expect(store.parked).toEqual([expect.objectContaining({ kind: 'inbound', messageSid: poison, reason: expect.stringContaining('SQLSTATE 22021') })]);
+      expect(store.calls.filter((call) => call === 'recordInbound' )).toHaveLength(2); // refused once, never retried
+      expect(store.delivered().map((send) => send.ruleId)).toEqual(['rule-status']);
+      expect(store.needsAttention).toBe(true);
+      expect(store.attentionReason).toMatch(/could not be processed/);
+    } finally {
+      await talk.stop();
+    }
+  });
+
+  it('parks a text whose store keeps failing once its retries run out', async () => {
+    const talk = await conversation();
+    const { store } = talk;
+    try {
+      store.hooks.recordInbound = (input) => {
+        if (input.sms.body === 'unlucky') throw quickRetryableFailure('Error', 'something odd, every time');
+      };
+      const unlucky = await talk.text('unlucky');
+      await talk.text('status');
+      await settled(talk.handle);
+      expect(store.parked.map((parked) => parked.messageSid)).toEqual([unlucky]);
+      // The reason names what failed, never the error's own text (it may quote data).
+      expect(store.parked[0]!.reason).not.toContain('something odd');
+      expect(store.delivered()).toHaveLength(1);
+    } finally {
+      await talk.stop();
+    }
+  });
+
+  it('marks a reply failed when Twilio stays unreachable through every retry', async () => {
+    const talk = await conversation();
+    const { store } = talk;
+    try {
+      store.hooks.sendMessage = (input) => {
+        if (input.body !== 'hello from an agent') throw quickRetryableFailure('TwilioSendError', 'Twilio returned 503');
+      };
+      await talk.text('status');
+      await settled(talk.handle);
+      const [reply] = store.sends;
+      expect(reply).toMatchObject({ status: 'failed', attempts: 8 });
+      expect(reply!.reason).toContain('Twilio returned 503');
+
+      // The conversation goes on: an agent's reply is sent.
+      const sent = await talk.handle.executeUpdate(sendMessageUpdate, { args: [{ body: 'hello from an agent', agentId: 'agent-1' }] });
+      expect(sent.twilioSid).not.toBeNull();
+    } finally {
+      await talk.stop();
+    }
+  });
+});
+
+describe('a Twilio outage freezes nothing', () => {
+  it('answers agent actions within a second while a send is being retried', async () => {
+    const talk = await conversation();
+    const { store } = talk;
+    try {
+      const twilioBack = gate();
+      store.hooks.sendMessage = () => twilioBack.wait;
+      await talk.text('help');
+      await waitFor('the auto-reply to be handed to Twilio', () => store.calls.includes('sendMessage'));
+
+      let started = Date.now();
+      const reply = await talk.handle.executeUpdate(sendMessageUpdate, { args: [{ body: 'On it', agentId: 'agent-1' }] });
+      expect(Date.now() - started).toBeLessThan(2_500);
+      expect(reply).toMatchObject({ status: 'pending', twilioSid: null });
+
+      started = Date.now();
+      const assigned = await talk.handle.executeUpdate(assignUpdate, { args: [{ agentId: 'agent-1' }] });
+      expect(Date.now() - started).toBeLessThan(1_500);
+      expect(assigned.assignedAgentId).toBe('agent-1');
+
+      twilioBack.open();
+      await settled(talk.handle);
+      expect(store.delivered().map((send) => send.body)).toEqual(['An agent will follow up.', 'On it']);
+    } finally {
+      await talk.stop();
+    }
+  });
+});
+
+describe('agent updates', () => {
+  it('lets exactly one of two racing agents take the conversation', async () => {
+    const talk = await conversation();
+    try {
+      await talk.text('hello');
+      await settled(talk.handle);
+      const results = await Promise.allSettled([
+        talk.handle.executeUpdate(assignUpdate, { args: [{ agentId: 'agent-a' }] }),
+        talk.handle.executeUpdate(assignUpdate, { args: [{ agentId: 'agent-b' }] }),
+      ]);
+      const won = results.filter((result) => result.status === 'fulfilled');
+      const lost = results.filter((result): result is PromiseRejectedResult => result.status === 'rejected');
+      expect(won).toHaveLength(1);
+      expect(lost).toHaveLength(1);
+      expect(lost[0]!.reason).toBeInstanceOf(WorkflowUpdateFailedError);
+      expect((lost[0]!.reason as WorkflowUpdateFailedError).cause).toMatchObject({ type: FailureType.AlreadyAssigned });
+      const winner = (won[0] as PromiseFulfilledResult<{ assignedAgentId: string }>).value.assignedAgentId;
+      expect(talk.store.assignedAgentId).toBe(winner);
+    } finally {
+      await talk.stop();
+    }
+  });
+});
+
+describe('a closed conversation', () => {
+  it('lingers for its settings\' period, then completes by itself', async () => {
+    const store = new FakeConversationStore();
+    store.settings = { ...store.settings, closedLingerSeconds: 1 };
+    const talk = await conversation(store);
+    try {
+      await talk.text('status');
+      await settled(talk.handle);
+      await talk.handle.executeUpdate(closeUpdate, { args: [{ actingAgentId: 'agent-1' }] });
+      expect((await talk.handle.describe()).status.name).toBe('RUNNING');
+      await waitFor('the run to complete', async () => (await talk.handle.describe()).status.name === 'COMPLETED');
+      expect(store.status).toBe('closed');
+    } finally {
+      await talk.stop();
+    }
+  });
+
+  it('hands a duplicate\'s reopening on to the new text behind it, which is answered', async () => {
+    const store = new FakeConversationStore();
+    Object.assign(store, { exists: true, status: 'closed' });
+    const old = sid();
+    store.texts.push({ messageSid: old, body: 'status', receiptRef: 'an-earlier-run:text:1' });
+    const talk = await conversation(store);
+    try {
+      const held = gate();
+      store.hooks.recordInbound = async (input) => {
+        if (input.sms.messageSid === old) await held.wait;
+      };
+      await talk.text('status', old); // Twilio redelivers a text answered long ago
+      await talk.text('help'); // and the customer writes again
+      held.open();
+      await settled(talk.handle);
+      expect(store.delivered().map((send) => send.ruleId)).toEqual(['rule-help']);
+      expect((await talk.handle.query(stateQuery)).status).toBe('open');
+    } finally {
+      await talk.stop();
+    }
+  });
+});

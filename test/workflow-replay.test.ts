@@ -1,0 +1,54 @@
+// Replay safety: every recorded history (test/histories/<label>/*.json — runs that may be in
+// flight when a new version is deployed) must replay against the current workflow code without
+// a determinism error. A change that cannot is gated with patched() (docs/workflow-versioning.md).
+import { fileURLToPath } from 'node:url';
+import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { loadHistoryFiles, type HistoryFile } from './support/history-json.ts';
+import { describeFailures, replayHistories } from './support/history-replay.ts';
+
+/** The first recorded set: shapes recorded from the code as it ran before replay testing began. */
+const REQUIRED = [
+  'v1/first-text-auto-reply.json',
+  'v1/agent-conversation.json',
+  'v1/agent-starts-conversation.json',
+  'v1/opt-out-opt-in.json',
+  'v1/continue-as-new.run1.json',
+  'v1/continue-as-new.run2.json',
+  'v1/reopen.run1.json',
+  'v1/reopen.run2.json',
+];
+
+const ALTERED_WORKFLOW = fileURLToPath(new URL('./fixtures/altered-conversation-workflow.ts', import.meta.url));
+
+let files: HistoryFile[];
+
+beforeAll(async () => {
+  // The negative case below makes the replay worker log (at WARN) every determinism error it finds.
+  try {
+    Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } } });
+  } catch {
+    // Another file in this process installed it already.
+  }
+  files = await loadHistoryFiles();
+});
+
+describe('recorded workflow histories', () => {
+  it('include every shape of the first set', () => {
+    expect(files.map((file) => file.name)).toEqual(expect.arrayContaining(REQUIRED));
+  });
+
+  it('all replay against the current workflow code', async () => {
+    const failures = await replayHistories({ workflowBundle: { codePath: inject('workflowBundlePath') } }, files);
+    if (failures.length > 0) expect.fail(describeFailures(failures, files.length));
+  });
+
+  it('fail with a determinism error, named by file, against a workflow that does something else', async () => {
+    const bundle = await bundleWorkflowCode({ workflowsPath: ALTERED_WORKFLOW, logger: new DefaultLogger('WARN') });
+    const failures = await replayHistories({ workflowBundle: bundle }, files);
+    expect(failures.map((failure) => failure.name)).toEqual(files.map((file) => file.name));
+    for (const failure of failures) expect(failure.error.name).toBe('DeterminismViolationError');
+    const report = describeFailures(failures, files.length);
+    expect(report).toContain(`v1/first-text-auto-reply.json: DeterminismViolationError: `);
+  });
+});
