@@ -59,14 +59,18 @@ export interface ConversationPatch {
 }
 
 /**
- * Whether an already-stored inbound message was stored by this same receipt: then this call is
- * a re-run of the store (a retried activity, or a workflow task replayed after the worker died),
- * not a redelivery. Rows stored before receipts existed have none and count as redeliveries.
+ * The stored inbound message when it was stored by this same receipt: then this call is a re-run
+ * of the store (a retried activity, or a workflow task replayed after the worker died), not a
+ * redelivery. Rows stored before receipts existed have none and count as redeliveries.
  */
-async function storedByReceipt(tx: Prisma.TransactionClient, messageSid: string, receiptRef: string | undefined): Promise<boolean> {
-  if (!receiptRef) return false;
-  const stored = await tx.message.findUnique({ where: { twilioSid: messageSid }, select: { clientRef: true } });
-  return stored?.clientRef === receiptRef;
+async function storedByReceipt(
+  tx: Prisma.TransactionClient,
+  messageSid: string,
+  receiptRef: string | undefined,
+): Promise<{ senderOptedOut: boolean | null } | undefined> {
+  if (!receiptRef) return undefined;
+  const stored = await tx.message.findUnique({ where: { twilioSid: messageSid }, select: { clientRef: true, senderOptedOut: true } });
+  return stored?.clientRef === receiptRef ? stored : undefined;
 }
 
 /**
@@ -167,6 +171,7 @@ export function createConversationActivities({ db, settings }: ActivityDependenc
             author: 'customer',
             body: sms.body,
             bodyNormalized: sms.bodyNormalized ?? false,
+            senderOptedOut: contact.optedOut,
             twilioSid: sms.messageSid,
             clientRef: input.receiptRef ?? null,
             status: 'received',
@@ -179,7 +184,8 @@ export function createConversationActivities({ db, settings }: ActivityDependenc
           },
           skipDuplicates: true,
         });
-        const duplicate = inserted.count === 0 && !(await storedByReceipt(tx, sms.messageSid, input.receiptRef));
+        const ownEarlierStore = inserted.count === 0 ? await storedByReceipt(tx, sms.messageSid, input.receiptRef) : undefined;
+        const duplicate = inserted.count === 0 && !ownEarlierStore;
         if (inserted.count === 1) {
           const message = await tx.message.findUniqueOrThrow({ where: { twilioSid: sms.messageSid }, select: { id: true } });
           await publishLiveEvent(tx, {
@@ -204,7 +210,8 @@ export function createConversationActivities({ db, settings }: ActivityDependenc
         return {
           conversationId: conversation.id,
           duplicate,
-          optedOut: contact.optedOut,
+          // A re-run decides as the first run did: from the opt-out state before this text.
+          optedOut: ownEarlierStore?.senderOptedOut ?? contact.optedOut,
           rules: duplicate ? [] : await activeRules(tx),
           settings,
         };

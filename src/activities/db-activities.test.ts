@@ -78,6 +78,19 @@ describe('recordInbound', () => {
     expect(await db.liveEvent.count({ where: { type: 'message.received', conversationId: first.conversationId } })).toBe(1);
   });
 
+  it('answers a re-run from the opt-out state before the text, not the opt-out it caused', async () => {
+    const customerNumber = customer();
+    const stop = sms(customerNumber, 'STOP');
+    const first = await activities.recordInbound({ ...keyed(customerNumber), sms: stop, receiptRef: 'run-i:text:1' });
+    await activities.setOptOut({ key: 'run-i:text:1:opt-out', customerNumber, conversationId: first.conversationId, optedOut: true, keyword: 'STOP' });
+    const rerun = await activities.recordInbound({ ...keyed(customerNumber), sms: stop, receiptRef: 'run-i:text:1' });
+    expect(first.optedOut).toBe(false);
+    expect(rerun).toMatchObject({ duplicate: false, optedOut: false });
+    // A new text after the opt-out sees it.
+    const later = await activities.recordInbound({ ...keyed(customerNumber), sms: sms(customerNumber, 'hello?'), receiptRef: 'run-i:text:2' });
+    expect(later.optedOut).toBe(true);
+  });
+
   it('keeps a normalised text and says so', async () => {
     const customerNumber = customer();
     const text = { ...sms(customerNumber, 'a\uFFFDb'), bodyNormalized: true };

@@ -8,6 +8,7 @@ import {
   ApplicationFailure,
   condition,
   continueAsNew,
+  currentUpdateInfo,
   log,
   patched,
   setCurrentDetails,
@@ -118,15 +119,24 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
   const currentState = (): ConversationState =>
     snapshot(state, ids, Date.now(), jobs.length + (busy ? 1 : 0) + outbox.size + (state.loaded ? 0 : 1));
 
-  let keysIssued = 0;
-  /**
-   * An id for a write the workflow asks for, unique across runs and the same when a workflow
-   * task is replayed, so the activity doing the write (re-run after a crash, or retried) can
-   * tell its own earlier write from a new one.
-   */
-  function nextKey(kind: string): string {
-    keysIssued += 1;
-    return `${workflowInfo().runId}:${kind}:${keysIssued}`;
+  // Every write the workflow asks for carries a key, so the activity doing it (retried, or run
+  // again when a workflow task is retried after the worker died) tells its own earlier write
+  // from a new one. A key names where the write comes from — a text's receipt, an update's id,
+  // a callback's id — and what it is for, never a running count: a retried task may see more
+  // signals, or the dead attempt's writes, and make a different number of writes before it.
+  let textsAccepted = 0;
+
+  /** A text's receipt: counted over inbound signals only, whose order a retried task keeps. */
+  function nextReceipt(): string {
+    textsAccepted += 1;
+    return `${workflowInfo().runId}:text:${textsAccepted}`;
+  }
+
+  let anonymousUpdates = 0;
+  /** Where an update's writes come from: its id. Call it synchronously in the handler. */
+  function updateOrigin(): string {
+    const id = currentUpdateInfo()?.id ?? `anonymous-${(anonymousUpdates += 1)}`;
+    return `${workflowInfo().runId}:update:${id}`;
   }
 
   /**
@@ -159,11 +169,15 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
   );
 
   async function sendThroughOutbox(request: SendMessageRequest): Promise<OutboundMessageResult> {
+    const origin = updateOrigin();
     const sending = await enqueue(async () => {
       // The state may have changed while this request waited its turn (an opt-out, a close).
       validateSendMessage(state, request);
-      const queued = await send({ body: request.body, author: 'agent', agentId: request.agentId, mediaUrls: request.mediaUrls });
-      if (state.needsAttention) await persist({ needsAttention: false, attentionReason: null }, 'attention_cleared', request.agentId);
+      const outbound = { body: request.body, author: 'agent' as const, agentId: request.agentId, mediaUrls: request.mediaUrls };
+      const queued = await send(outbound, `${origin}:send`);
+      if (state.needsAttention) {
+        await persist({ needsAttention: false, attentionReason: null }, 'attention_cleared', `${origin}:attention`, request.agentId);
+      }
       return queued;
     });
     // Twilio's answer usually comes within a second; while Twilio is down the agent gets the
@@ -176,15 +190,19 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
 
   /** An agent's send as runs from before the outbox made it (kept so their histories replay). */
   function sendInQueue(request: SendMessageRequest): Promise<OutboundMessageResult> {
+    const origin = updateOrigin();
     return enqueue(async () => {
       validateSendMessage(state, request);
       let result: OutboundMessageResult;
       try {
-        result = (await send({ body: request.body, author: 'agent', agentId: request.agentId, mediaUrls: request.mediaUrls })).recorded;
+        const outbound = { body: request.body, author: 'agent' as const, agentId: request.agentId, mediaUrls: request.mediaUrls };
+        result = (await send(outbound, `${origin}:send`)).recorded;
       } catch (error) {
         throw explainSendFailure(error);
       }
-      if (state.needsAttention) await persist({ needsAttention: false, attentionReason: null }, 'attention_cleared', request.agentId);
+      if (state.needsAttention) {
+        await persist({ needsAttention: false, attentionReason: null }, 'attention_cleared', `${origin}:attention`, request.agentId);
+      }
       return result;
     });
   }
@@ -192,12 +210,15 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
   setHandler(
     assignUpdate,
     async (request) => {
+      const origin = updateOrigin();
       await whenLoaded(() => {
         validateAssign(state, request);
         state.assignedAgentId = request.agentId;
       });
       return enqueue(async () => {
-        await persist({ assignedAgentId: request.agentId }, 'assigned', request.actingAgentId ?? request.agentId, { agentId: request.agentId });
+        await persist({ assignedAgentId: request.agentId }, 'assigned', `${origin}:event`, request.actingAgentId ?? request.agentId, {
+          agentId: request.agentId,
+        });
         return currentState();
       });
     },
@@ -207,13 +228,14 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
   setHandler(
     unassignUpdate,
     async (request) => {
+      const origin = updateOrigin();
       let previous: string | null = null;
       await whenLoaded(() => {
         validateUnassign(state);
         previous = state.assignedAgentId;
         state.assignedAgentId = null;
       });
-      return applyAndPersist({ assignedAgentId: null }, 'unassigned', request, { previousAgentId: previous });
+      return applyAndPersist(origin, { assignedAgentId: null }, 'unassigned', request, { previousAgentId: previous });
     },
     { validator: (_request) => validateUnassign(state) },
   );
@@ -221,13 +243,14 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
   setHandler(
     closeUpdate,
     async (request) => {
+      const origin = updateOrigin();
       await whenLoaded(() => {
         validateClose(state);
         state.status = 'closed';
         state.needsAttention = false;
         state.attentionReason = null;
       });
-      return applyAndPersist({ status: 'closed', needsAttention: false, attentionReason: null }, 'closed', request);
+      return applyAndPersist(origin, { status: 'closed', needsAttention: false, attentionReason: null }, 'closed', request);
     },
     { validator: (_request) => validateClose(state) },
   );
@@ -235,11 +258,12 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
   setHandler(
     reopenUpdate,
     async (request) => {
+      const origin = updateOrigin();
       await whenLoaded(() => {
         validateReopen(state);
         state.status = 'open';
       });
-      return applyAndPersist({ status: 'open' }, 'reopened', request);
+      return applyAndPersist(origin, { status: 'open' }, 'reopened', request);
     },
     { validator: (_request) => validateReopen(state) },
   );
@@ -247,21 +271,23 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
   setHandler(
     flagUpdate,
     async (request) => {
+      const origin = updateOrigin();
       const reason = request.reason?.trim() || 'Flagged by an agent';
       await whenLoaded(() => {
         state.needsAttention = true;
         state.attentionReason = reason;
       });
-      return applyAndPersist({ needsAttention: true, attentionReason: reason }, 'flagged', request);
+      return applyAndPersist(origin, { needsAttention: true, attentionReason: reason }, 'flagged', request);
     },
   );
 
   setHandler(unflagUpdate, async (request) => {
+    const origin = updateOrigin();
     await whenLoaded(() => {
       state.needsAttention = false;
       state.attentionReason = null;
     });
-    return applyAndPersist({ needsAttention: false, attentionReason: null }, 'unflagged', request);
+    return applyAndPersist(origin, { needsAttention: false, attentionReason: null }, 'unflagged', request);
   });
 
   // Signals wait (buffered by the SDK) until the stored conversation is loaded, so a text that
@@ -276,7 +302,7 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
     state.status = 'open';
     // The receipt of this delivery: the store keeps it with the text, so a store re-run after a
     // crash recognises its own row, and only a later delivery of the same SID is a duplicate.
-    jobs.push({ kind: 'inbound', sms, reopens, receiptRef: nextKey('text') });
+    jobs.push({ kind: 'inbound', sms, reopens, receiptRef: nextReceipt() });
   });
   setHandler(statusCallbackSignal, (report) => void jobs.push({ kind: 'status', report }));
   publish();
@@ -343,10 +369,11 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
 
   async function park(job: CarriedJob, error: unknown): Promise<void> {
     const reason = describeFailure(error);
+    const origin = job.kind === 'inbound' ? (job.receiptRef ??= nextReceipt()) : job.report.callbackId;
     try {
       const conversationId = state.conversationId ?? (await ensureConversationId());
       await db.parkJob({
-        key: nextKey('parked'),
+        key: `${origin}:parked`,
         workflowId,
         conversationId,
         kind: job.kind,
@@ -354,7 +381,7 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
         payload: job.kind === 'inbound' ? job.sms : job.report,
         reason,
       });
-      if (job.kind === 'inbound') await setAttention('A text could not be processed (kept with the reason)');
+      if (job.kind === 'inbound') await setAttention('A text could not be processed (kept with the reason)', `${origin}:parked-flag`);
     } catch (parkError) {
       log.error('could not park a failed job', { kind: job.kind, reason, error: String(parkError) });
     }
@@ -377,7 +404,7 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
   async function handleInbound(job: Extract<CarriedJob, { kind: 'inbound' }>): Promise<void> {
     const { sms } = job;
     // A text carried from a run that predates receipts gets one now.
-    const receiptRef = (job.receiptRef ??= nextKey('text'));
+    const receiptRef = (job.receiptRef ??= nextReceipt());
     const stored = await db.recordInbound({ workflowId, businessNumber, customerNumber, sms, receiptRef });
     state.conversationId = stored.conversationId;
     state.settings = stored.settings;
@@ -412,24 +439,24 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
     switch (decision.kind) {
       case 'opt-out':
         state.optedOut = true;
-        await db.setOptOut({ key: nextKey('event'), customerNumber, conversationId: stored.conversationId, optedOut: true, keyword: decision.keyword });
+        await db.setOptOut({ key: `${receiptRef}:opt-out`, customerNumber, conversationId: stored.conversationId, optedOut: true, keyword: decision.keyword });
         if (decision.confirmation) {
           const author = decision.confirmation.ruleId ? 'auto_response' : 'system';
-          await sendQuietly({ ...decision.confirmation, author, allowOptedOut: true });
+          await sendQuietly({ ...decision.confirmation, author, allowOptedOut: true }, `${receiptRef}:reply`);
         }
         return;
       case 'opt-in':
         state.optedOut = false;
-        await db.setOptOut({ key: nextKey('event'), customerNumber, conversationId: stored.conversationId, optedOut: false, keyword: decision.keyword });
-        if (decision.confirmation) await sendQuietly({ ...decision.confirmation, author: 'system' });
+        await db.setOptOut({ key: `${receiptRef}:opt-in`, customerNumber, conversationId: stored.conversationId, optedOut: false, keyword: decision.keyword });
+        if (decision.confirmation) await sendQuietly({ ...decision.confirmation, author: 'system' }, `${receiptRef}:reply`);
         return;
       case 'auto-reply':
         state.autoReplySentAt.push(now);
-        await sendQuietly({ ...decision.reply, author: 'auto_response' });
-        if (decision.flagReason) await setAttention(decision.flagReason);
+        await sendQuietly({ ...decision.reply, author: 'auto_response' }, `${receiptRef}:reply`);
+        if (decision.flagReason) await setAttention(decision.flagReason, `${receiptRef}:flag`);
         return;
       case 'flag':
-        await setAttention(decision.reason);
+        await setAttention(decision.reason, `${receiptRef}:flag`);
         return;
       case 'none':
         return;
@@ -441,11 +468,11 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
     if (result.customerOptedOut) state.optedOut = true;
   }
 
-  async function setAttention(reason: string): Promise<void> {
+  async function setAttention(reason: string, key: string): Promise<void> {
     if (state.needsAttention && state.attentionReason === reason) return;
     state.needsAttention = true;
     state.attentionReason = reason;
-    await persist({ needsAttention: true, attentionReason: reason }, 'flagged', undefined, { reason });
+    await persist({ needsAttention: true, attentionReason: reason }, 'flagged', key, undefined, { reason });
   }
 
   async function ensureConversationId(): Promise<string> {
@@ -466,14 +493,14 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
    * before it; returns as soon as it is recorded. Runs that started before the outbox existed
    * send inline, as they did, so their histories replay.
    */
-  async function send(request: OutboundRequest): Promise<Sending> {
+  async function send(request: OutboundRequest, key: string): Promise<Sending> {
     const conversationId = await ensureConversationId();
     if (!patched(Patches.OutboxSends)) {
       const result = await sendInline(conversationId, request);
       return { recorded: result, item: { outcome: { ok: true, result } } };
     }
     sentThroughOutbox = true;
-    const input: SendMessageInput = { clientRef: nextKey('send'), conversationId, from: businessNumber, to: customerNumber, ...request };
+    const input: SendMessageInput = { clientRef: key, conversationId, from: businessNumber, to: customerNumber, ...request };
     const recorded = await db.recordOutbound(input);
     return { recorded, item: outbox.add(input) };
   }
@@ -509,8 +536,8 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
   }
 
   /** For automatic messages: queued, and a failure is recorded on the message, nothing more. */
-  async function sendQuietly(request: OutboundRequest): Promise<void> {
-    await send(request).catch((error: unknown) => log.warn('automatic message not sent', { error: String(error) }));
+  async function sendQuietly(request: OutboundRequest, key: string): Promise<void> {
+    await send(request, key).catch((error: unknown) => log.warn('automatic message not sent', { error: String(error) }));
   }
 
   /** Turns a failed send into an update failure the API can explain, without foreign text. */
@@ -521,20 +548,27 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
   }
 
   async function applyAndPersist(
+    origin: string,
     patch: ConversationPatch,
     eventType: string,
     request: ConversationActionRequest,
     data: Record<string, unknown> = {},
   ): Promise<ConversationState> {
     return enqueue(async () => {
-      await persist(patch, eventType, request.actingAgentId, { ...data, ...(request.reason ? { reason: request.reason } : {}) });
+      await persist(patch, eventType, `${origin}:event`, request.actingAgentId, { ...data, ...(request.reason ? { reason: request.reason } : {}) });
       return currentState();
     });
   }
 
-  async function persist(patch: ConversationPatch, eventType: string, agentId?: string, data: Record<string, unknown> = {}): Promise<void> {
+  async function persist(
+    patch: ConversationPatch,
+    eventType: string,
+    key: string,
+    agentId?: string,
+    data: Record<string, unknown> = {},
+  ): Promise<void> {
     const conversationId = await ensureConversationId();
-    await db.saveConversation({ key: nextKey('event'), conversationId, patch, event: { type: eventType, agentId, data } });
+    await db.saveConversation({ key, conversationId, patch, event: { type: eventType, agentId, data } });
   }
 
   /** Mirrors the live state into search attributes (for ops' filters) and the UI's details line. */

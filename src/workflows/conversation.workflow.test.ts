@@ -166,6 +166,37 @@ describe('exactly once, whatever is re-executed', () => {
     }
   });
 
+  it('writes each change once when the retried task sees more texts than the attempt that died', async () => {
+    const talk = await conversation(new FakeConversationStore(), { worker: false });
+    const { store } = talk;
+    try {
+      let crashed = false;
+      // The dead attempt flags the first text (the write commits), then the worker dies.
+      store.after.saveConversation = async () => {
+        if (crashed) return;
+        crashed = true;
+        setTimeout(() => doomed.shutdown(), 0);
+        await new Promise(() => undefined);
+      };
+      const doomed = await talk.startWorker(store, { shutdownForceTime: '500 milliseconds' });
+      await talk.text('hello there');
+      await waitFor('the worker to die after flagging', () => crashed && doomed.getState() !== 'RUNNING', 15_000);
+      // A text arrives before the task is retried: the retry sees two signals where the dead
+      // attempt saw one, and the dead attempt's flag is already in the store.
+      await talk.text('status');
+      await talk.text('where is my parcel?');
+
+      await talk.startWorker(store);
+      await settled(talk.handle);
+      const flags = [...store.events.values()].filter((event) => event.type === 'flagged');
+      expect(flags).toHaveLength(1);
+      expect(store.sends.map((send) => [send.ruleId, send.status])).toEqual([['rule-status', 'sent']]);
+      expect(store.texts).toHaveLength(3);
+    } finally {
+      await talk.stop();
+    }
+  });
+
   it('answers a text whose store committed but whose local activity was retried', async () => {
     const talk = await conversation();
     const { store } = talk;

@@ -30,7 +30,7 @@ export const TEST_RULES: AutoResponseRuleSnapshot[] = [
   { id: 'rule-status', name: 'Status', keywords: ['status'], response: 'Your order is on its way.', priority: 3, flagsAgent: false, optsOut: false },
 ];
 
-/** Hooks run before a call does its work; they may wait, throw, or let it go on. */
+/** Hooks run before a call does its work (or, `after`, once it has); they may wait, throw, or let it go on. */
 export type Hooks = { [K in keyof Activities]?: (input: Input<K>, attempt: number) => Promise<void> | void };
 
 export class FakeConversationStore {
@@ -49,6 +49,7 @@ export class FakeConversationStore {
   readonly parked: { key: string; kind: string; reason: string; messageSid?: string }[] = [];
   readonly calls: string[] = [];
   hooks: Hooks = {};
+  after: Hooks = {};
   private readonly attempts = new Map<string, number>();
 
   private async enter<K extends keyof Activities>(name: K, input: Input<K>, key: string): Promise<void> {
@@ -157,6 +158,15 @@ export class FakeConversationStore {
         return store.sendResult(send);
       },
     };
+    // Each call runs its `after` hook once its work is done (a write committed, say).
+    for (const name of Object.keys(activities) as (keyof Activities)[]) {
+      const run = activities[name] as (input: never) => Promise<unknown>;
+      (activities as Record<string, unknown>)[name] = async (input: never) => {
+        const result = await run(input);
+        await store.after[name]?.(input, store.attempts.get(`${name}:after`) ?? 1);
+        return result;
+      };
+    }
     return activities;
   }
 

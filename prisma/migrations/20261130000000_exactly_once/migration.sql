@@ -5,6 +5,10 @@
 -- surrogates); they were replaced by U+FFFD at the webhook.
 ALTER TABLE "messages" ADD COLUMN "body_normalized" BOOLEAN NOT NULL DEFAULT false;
 
+-- Whether the customer had opted out when their text was first stored: a store run again after
+-- a crash answers from this, not from an opt-out the same text already caused.
+ALTER TABLE "messages" ADD COLUMN "sender_opted_out" BOOLEAN;
+
 -- A conversation job (an inbound text, a status callback) that kept failing: kept with its
 -- reason so nothing acknowledged is lost, while the conversation goes on with the next one.
 -- The id is chosen by the workflow, so a re-run parks it once.

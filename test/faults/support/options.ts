@@ -61,7 +61,7 @@ export function faultOptions(): FaultOptions {
     apiRestarts: numberFrom('FAULT_API_RESTARTS', 1, nonNegativeInteger),
     seed: numberFrom('FAULT_SEED', 20261130, nonNegativeInteger),
     deliveryDeadlineMs: numberFrom('FAULT_DELIVERY_DEADLINE_MS', 120_000, positiveInteger),
-    settleTimeoutMs: numberFrom('FAULT_SETTLE_TIMEOUT_MS', 240_000, positiveInteger),
+    settleTimeoutMs: numberFrom('FAULT_SETTLE_TIMEOUT_MS', 150_000, positiveInteger),
     retryStatusCallbacks: process.env.FAULT_RETRY_STATUS_CALLBACKS !== '0',
     keepLogs: process.env.FAULT_KEEP_LOGS === '1',
   };
