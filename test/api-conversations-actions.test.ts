@@ -145,14 +145,18 @@ describe('POST /api/conversations/:id/unassign', () => {
     expect(answer.body.error.code).toBe('not_assigned');
   });
 
-  it('releases the conversation and records who released it', async () => {
+  it('lets only the owner release the conversation, and records who released it', async () => {
     const { id } = await openConversation(stack);
     await asAlice.post(`/api/conversations/${id}/assign`);
-    const answer = await asBob.post(`/api/conversations/${id}/unassign`);
+    const refused = await asBob.post(`/api/conversations/${id}/unassign`);
+    expect(refused.status).toBe(403);
+    expect(refused.body.error).toMatchObject({ code: 'not_assigned_to_you', message: expect.stringContaining('Alice') });
+
+    const answer = await asAlice.post(`/api/conversations/${id}/unassign`);
     expect(answer.status).toBe(200);
     expect(answer.body).toMatchObject({ assignedAgent: null, live: { assignedAgentId: null } });
     const unassigned = (await eventsOf(id)).find((event) => event.type === 'unassigned');
-    expect(unassigned).toMatchObject({ agent: { id: bob.id }, data: { previousAgentId: alice.id } });
+    expect(unassigned).toMatchObject({ agent: { id: alice.id }, data: { previousAgentId: alice.id, previousAgentName: 'Alice' } });
   });
 });
 

@@ -70,12 +70,12 @@ describe('POST /api/conversations/:id/messages', () => {
     expect(sentTo(stack, customer)[0]?.mediaUrls).toEqual(['https://example.com/form.pdf']);
   });
 
-  it('refuses an empty, whitespace-only or over-1600-character body with 400 invalid_message and sends nothing', async () => {
+  it('refuses an empty, whitespace-only or over-1600-character body with 400 (invalid_message, body_too_long) and sends nothing', async () => {
     const { id, customer } = await openConversation(stack);
-    for (const body of ['', '   \n\t ', 'x'.repeat(1601)]) {
+    for (const [body, code] of [['', 'invalid_message'], ['   \n\t ', 'invalid_message'], ['x'.repeat(1601), 'body_too_long']]) {
       const answer = await asAlice.post(`/api/conversations/${id}/messages`, { body });
-      expect(answer.status, JSON.stringify(body.slice(0, 10))).toBe(400);
-      expect(answer.body.error).toMatchObject({ code: 'invalid_message', details: { fields: [{ field: 'body.body' }] } });
+      expect(answer.status, JSON.stringify(body!.slice(0, 10))).toBe(400);
+      expect(answer.body.error).toMatchObject({ code, details: { fields: [{ field: 'body.body' }] } });
     }
     const exactly1600 = await asAlice.post(`/api/conversations/${id}/messages`, { body: 'y'.repeat(1600) });
     expect(exactly1600.status).toBe(201);
@@ -189,13 +189,22 @@ describe('POST /api/conversations', () => {
     ]);
   });
 
-  it('sends from the business number given', async () => {
+  it('sends from the business number given when it is a configured sender, and refuses any other with 422 sender_not_allowed', async () => {
     const customer = newCustomerNumber();
-    const otherNumber = '+15005550009';
-    const answer = await asAlice.post('/api/conversations', { customerNumber: customer, businessNumber: otherNumber, body: 'Hello from our other line' });
+    const notOurs = '+15005550009';
+    const refused = await asAlice.post('/api/conversations', { customerNumber: customer, businessNumber: notOurs, body: 'Hello from a line we do not own' });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error).toMatchObject({
+      code: 'sender_not_allowed',
+      details: { fields: [{ field: 'body.businessNumber' }], allowedSenders: [BUSINESS_NUMBER] },
+    });
+    expect(sentTo(stack, customer)).toEqual([]);
+    expect(await stack.db.conversation.count({ where: { customerNumber: customer } })).toBe(0);
+
+    const answer = await asAlice.post('/api/conversations', { customerNumber: customer, businessNumber: BUSINESS_NUMBER, body: 'Hello from our line' });
     expect(answer.status).toBe(201);
-    expect(answer.body.conversation.businessNumber).toBe(otherNumber);
-    expect(sentTo(stack, customer)[0]?.from).toBe(otherNumber);
+    expect(answer.body.conversation.businessNumber).toBe(BUSINESS_NUMBER);
+    expect(sentTo(stack, customer)[0]?.from).toBe(BUSINESS_NUMBER);
   });
 
   it('refuses a number that is not E.164 with 400 invalid_phone_number', async () => {
@@ -210,12 +219,12 @@ describe('POST /api/conversations', () => {
     }
   });
 
-  it('refuses an empty or over-long first message with 400 invalid_message and starts nothing', async () => {
+  it('refuses an empty or over-long first message with 400 (invalid_message, body_too_long) and starts nothing', async () => {
     const customer = newCustomerNumber();
-    for (const body of [' ', 'z'.repeat(1601)]) {
+    for (const [body, code] of [[' ', 'invalid_message'], ['z'.repeat(1601), 'body_too_long']]) {
       const answer = await asAlice.post('/api/conversations', { customerNumber: customer, body });
       expect(answer.status).toBe(400);
-      expect(answer.body.error.code).toBe('invalid_message');
+      expect(answer.body.error.code).toBe(code);
     }
     const missing = await asAlice.post('/api/conversations', { customerNumber: customer });
     expect(missing.status).toBe(400);
@@ -251,12 +260,18 @@ describe('POST /api/conversations', () => {
     ]);
   });
 
-  it('leaves a conversation another agent holds with that agent', async () => {
+  it('refuses to write on a conversation another agent holds (403, naming them); an admin may, and it stays theirs', async () => {
     const { id, customer } = await openConversation(stack);
     expect((await asBob.post(`/api/conversations/${id}/assign`)).status).toBe(200);
-    const answer = await asAlice.post('/api/conversations', { customerNumber: customer, body: 'Quick note from Alice' });
+    const refused = await asAlice.post('/api/conversations', { customerNumber: customer, body: 'Quick note from Alice' });
+    expect(refused.status).toBe(403);
+    expect(refused.body.error).toMatchObject({ code: 'not_assigned_to_you', message: expect.stringContaining('Bob') });
+
+    const admin = await createTestAgent(stack.db, 'admin', 'Ada');
+    const answer = await clientFor(stack, admin.token).post('/api/conversations', { customerNumber: customer, body: 'A note from the supervisor' });
     expect(answer.status).toBe(201);
     expect(answer.body.conversation).toMatchObject({ id, assignedAgent: { id: bob.id } });
     await waitFor('the message to reach the customer', () => sentTo(stack, customer).length === 1);
+    expect(sentTo(stack, customer)[0]!.body).toBe('A note from the supervisor');
   });
 });

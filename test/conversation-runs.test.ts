@@ -86,7 +86,8 @@ describe('a closed conversation whose workflow has finished', () => {
     await waitFor('both runs to be listed', async () => (await runsOf(workflowId)).length >= 2);
 
     const state = await stack.client.workflow.getHandle(workflowId).query(stateQuery);
-    expect(state).toMatchObject({ status: 'open', conversationId: reopened.id, needsAttention: false });
+    // The customer wrote to a closed conversation: it is back in the queue for a person.
+    expect(state).toMatchObject({ status: 'open', conversationId: reopened.id, needsAttention: true, attentionReason: 'Customer wrote again' });
     expect(await stack.db.message.count({ where: { conversationId: reopened.id } })).toBe(4);
   });
 });

@@ -1,11 +1,17 @@
 // Bad input at the webhooks: clear status and error codes, and nothing stored or started.
+// Status callbacks that match no message of ours, and status callbacks while Temporal (and then
+// also PostgreSQL) cannot be reached: recorded, never lost while the database is there.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
 import { startApiServer, type RunningApi } from '../src/api/start-api.ts';
+import { createDatabase, type Database } from '../src/infra/database.ts';
 import { createLogger } from '../src/infra/logger.ts';
+import { STATUS_WEBHOOK_PATH } from '../src/shared/webhook-paths.ts';
 import { freePort } from './support/free-port.ts';
 import { BUSINESS_NUMBER, newCustomerNumber, newMessageSid, startTestStack, type TestStack } from './support/stack.ts';
+import { createTcpProxy, type TcpProxy } from './support/tcp-proxy.ts';
 import { postSignedForm } from './support/twilio-http.ts';
+import { waitFor } from './support/wait-for.ts';
 
 let stack: TestStack;
 
@@ -35,11 +41,53 @@ function inboundParams(overrides: Record<string, string> = {}): Record<string, s
   };
 }
 
+async function noWorkflowFor(customerNumber: string) {
+  // Asked of the shared Temporal server, where a started workflow would be.
+  const running = stack.client.workflow.getHandle(stack.workflowId(customerNumber)).describe();
+  await expect(running).rejects.toThrow(/not found/i);
+}
+
 async function nothingStoredFor(customerNumber: string) {
   expect(await stack.db.contact.count({ where: { phoneNumber: customerNumber } })).toBe(0);
   expect(await stack.db.message.count({ where: { fromNumber: customerNumber } })).toBe(0);
-  const running = stack.client.workflow.getHandle(stack.workflowId(customerNumber)).describe();
-  await expect(running).rejects.toThrow(/not found/i);
+  await noWorkflowFor(customerNumber);
+}
+
+/** What Twilio posts to the status callback URL. */
+function statusParams(messageSid: string, status: string, customerNumber: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    AccountSid: stack.accountSid,
+    ApiVersion: '2010-04-01',
+    MessageSid: messageSid,
+    MessageStatus: status,
+    SmsSid: messageSid,
+    SmsStatus: status,
+    From: BUSINESS_NUMBER,
+    To: customerNumber,
+    ...extra,
+  };
+}
+
+/** A conversation with one outbound message, stored as the send activity leaves it. */
+async function storedOutbound(status: string, twilioSid: string | null = newMessageSid()) {
+  const customer = newCustomerNumber();
+  const contact = await stack.db.contact.create({ data: { phoneNumber: customer } });
+  const conversation = await stack.db.conversation.create({
+    data: { businessNumber: BUSINESS_NUMBER, customerNumber: customer, contactId: contact.id, workflowId: stack.workflowId(customer) },
+  });
+  const message = await stack.db.message.create({
+    data: {
+      conversationId: conversation.id,
+      direction: 'outbound',
+      author: 'agent',
+      body: 'Your order has shipped',
+      status,
+      fromNumber: BUSINESS_NUMBER,
+      toNumber: customer,
+      twilioSid,
+    },
+  });
+  return { customer, sid: twilioSid ?? newMessageSid(), message };
 }
 
 describe('signature checks', () => {
@@ -173,6 +221,51 @@ describe('media messages', () => {
   });
 });
 
+describe('status callbacks for messages we never sent', () => {
+  it('keeps an audit row marked unmatched and starts no workflow', async () => {
+    const customer = newCustomerNumber();
+    const sid = newMessageSid();
+    const params = statusParams(sid, 'delivered', customer);
+    const response = await postSignedForm(stack.statusUrl, params, stack.authToken);
+    expect(response.status).toBe(204);
+
+    // Recorded before the answer: nothing to wait for.
+    const audit = await stack.db.statusCallback.findMany({ where: { messageSid: sid } });
+    expect(audit).toEqual([expect.objectContaining({ status: 'delivered', matched: false, applied: false, payload: params })]);
+    await nothingStoredFor(customer);
+    expect(await stack.db.conversation.count({ where: { customerNumber: customer } })).toBe(0);
+  });
+
+  it('still hands our own messages\' callbacks to their workflow, which records them as matched', async () => {
+    const customer = newCustomerNumber();
+    await stack.emulator.sendInbound({ from: customer, to: BUSINESS_NUMBER, body: 'documents' });
+    const reply = await waitFor('the auto-reply to be delivered', async () => {
+      const found = await stack.db.message.findFirst({ where: { toNumber: customer, direction: 'outbound' } });
+      return found?.status === 'delivered' ? found : undefined;
+    });
+    const audit = await waitFor('both callbacks to be audited', async () => {
+      const rows = await stack.db.statusCallback.findMany({ where: { messageSid: reply.twilioSid! }, orderBy: { receivedAt: 'asc' } });
+      return rows.length === 2 ? rows : undefined;
+    });
+    expect(audit.map((row) => [row.status, row.matched, row.applied])).toEqual([
+      ['sent', true, true],
+      ['delivered', true, true],
+    ]);
+    await expect(stack.client.workflow.getHandle(stack.workflowId(customer)).describe()).resolves.toBeDefined();
+  });
+
+  it('hands over a callback that beats our own write of its SID (a send to that customer is in flight)', async () => {
+    const { customer, sid } = await storedOutbound('sending', null);
+    const response = await postSignedForm(stack.statusUrl, statusParams(sid, 'sent', customer), stack.authToken);
+    expect(response.status).toBe(204);
+    // Handed to the conversation's workflow (not recorded at the door), which records it.
+    await expect(stack.client.workflow.getHandle(stack.workflowId(customer)).describe()).resolves.toBeDefined();
+    const row = await waitFor('the workflow to record it', async () => (await stack.db.statusCallback.findFirst({ where: { messageSid: sid } })) ?? undefined);
+    // At processing time the SID is still not stored: the audit row says so.
+    expect(row).toMatchObject({ matched: false, applied: false });
+  });
+});
+
 describe('when Temporal cannot be reached', () => {
   let api: RunningApi;
   let url: string;
@@ -203,9 +296,102 @@ describe('when Temporal cannot be reached', () => {
     await connection?.close();
   });
 
-  it('answers 503 temporal_unavailable so Twilio retries', async () => {
+  it('answers an inbound text 503 temporal_unavailable so Twilio retries', async () => {
     const response = await postSignedForm(`${url}/api/webhooks/twilio/sms`, inboundParams(), stack.authToken);
     expect(response.status).toBe(503);
     expect(JSON.parse(response.body).error.code).toBe('temporal_unavailable');
+  });
+
+  it('records a status callback for our message directly: 204, status advanced, audit row, live event', async () => {
+    const { customer, sid, message } = await storedOutbound('sent');
+    const params = statusParams(sid, 'delivered', customer, { RawDlrDoneDate: '2611301200' });
+    const response = await postSignedForm(url + STATUS_WEBHOOK_PATH, params, stack.authToken);
+    expect(response.status).toBe(204);
+
+    expect(await stack.db.message.findUniqueOrThrow({ where: { id: message.id } })).toMatchObject({ status: 'delivered' });
+    const audit = await stack.db.statusCallback.findMany({ where: { messageSid: sid } });
+    expect(audit).toEqual([expect.objectContaining({ status: 'delivered', matched: true, applied: true, payload: params })]);
+    const events = await stack.db.liveEvent.findMany({ where: { messageId: message.id, type: 'message.status' } });
+    expect(events.map((event) => event.data)).toEqual([{ status: 'delivered', errorCode: null }]);
+    await noWorkflowFor(customer);
+  });
+
+  it('keeps the status forward-only and takes 21610 as an opt-out, as the workflow would', async () => {
+    const { customer, sid, message } = await storedOutbound('queued');
+    const failed = await postSignedForm(url + STATUS_WEBHOOK_PATH, statusParams(sid, 'failed', customer, { ErrorCode: '21610' }), stack.authToken);
+    expect(failed.status).toBe(204);
+    const late = await postSignedForm(url + STATUS_WEBHOOK_PATH, statusParams(sid, 'sent', customer), stack.authToken);
+    expect(late.status).toBe(204);
+
+    expect(await stack.db.message.findUniqueOrThrow({ where: { id: message.id } })).toMatchObject({ status: 'failed', errorCode: 21610 });
+    expect(await stack.db.contact.findUniqueOrThrow({ where: { phoneNumber: customer } })).toMatchObject({ optedOut: true, optOutKeyword: 'TWILIO_21610' });
+    const audit = await stack.db.statusCallback.findMany({ where: { messageSid: sid }, orderBy: { receivedAt: 'asc' } });
+    expect(audit.map((row) => [row.status, row.applied, row.matched])).toEqual([
+      ['failed', true, true],
+      ['sent', false, true],
+    ]);
+    await noWorkflowFor(customer);
+  });
+
+  it('records a callback for a message we never sent as unmatched: 204, no workflow', async () => {
+    const customer = newCustomerNumber();
+    const sid = newMessageSid();
+    const response = await postSignedForm(url + STATUS_WEBHOOK_PATH, statusParams(sid, 'delivered', customer), stack.authToken);
+    expect(response.status).toBe(204);
+    expect(await stack.db.statusCallback.findMany({ where: { messageSid: sid } })).toEqual([
+      expect.objectContaining({ matched: false, applied: false }),
+    ]);
+    await nothingStoredFor(customer);
+  });
+});
+
+describe('when neither Temporal nor PostgreSQL can be reached', () => {
+  let api: RunningApi;
+  let url: string;
+  let connection: Connection;
+  let postgres: TcpProxy;
+  let proxiedDb: Database;
+
+  beforeAll(async () => {
+    const target = new URL(stack.databaseUrl);
+    postgres = await createTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
+    await postgres.start();
+    const proxied = new URL(stack.databaseUrl);
+    proxied.hostname = '127.0.0.1';
+    proxied.port = String(postgres.port);
+    proxiedDb = createDatabase(proxied.toString(), { poolMax: 2 });
+    connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    api = await startApiServer({
+      db: proxiedDb,
+      databaseUrl: proxied.toString(),
+      temporalClient: new Client({ connection }),
+      taskQueue: 'unreachable',
+      twilio: { accountSid: stack.accountSid, authToken: stack.authToken, phoneNumber: BUSINESS_NUMBER },
+      twilioEmulated: true,
+      publicBaseUrl: url,
+      webhookBodyLimit: '64kb',
+      host: '127.0.0.1',
+      port,
+      log: createLogger('silent'),
+    });
+  });
+
+  afterAll(async () => {
+    await api?.close();
+    await connection?.close();
+    await proxiedDb?.$disconnect();
+    await postgres?.stop();
+  });
+
+  it('answers a status callback 503, the one case it cannot keep', async () => {
+    const { customer, sid, message } = await storedOutbound('sent');
+    await postgres.stop();
+    const response = await postSignedForm(url + STATUS_WEBHOOK_PATH, statusParams(sid, 'delivered', customer), stack.authToken);
+    expect(response.status).toBe(503);
+    expect(JSON.parse(response.body).error.code).toBe('service_unavailable');
+    expect((await stack.db.message.findUniqueOrThrow({ where: { id: message.id } })).status).toBe('sent');
+    expect(await stack.db.statusCallback.count({ where: { messageSid: sid } })).toBe(0);
   });
 });

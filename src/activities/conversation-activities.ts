@@ -1,4 +1,5 @@
 // Activities that read and write conversations, contacts and inbound messages.
+import { v5 as uuidv5 } from 'uuid';
 import type { Prisma } from '../generated/prisma/client.ts';
 import type {
   AutoResponseRuleSnapshot,
@@ -10,7 +11,7 @@ import type { LiveEventType } from '../shared/live-events.ts';
 import type { ActivityDependencies } from './dependencies.ts';
 import { publishLiveEvent } from './live-event-publisher.ts';
 
-/** Conversation audit event types that agents see live, and the live event each becomes. */
+/** Conversation audit event types that agents see live, and the live event each becomes (for runs from before changes named their live event). */
 const LIVE_EVENT_OF: Record<string, LiveEventType> = {
   assigned: 'conversation.assigned',
   unassigned: 'conversation.unassigned',
@@ -31,6 +32,8 @@ export interface LoadedConversation {
     id: string;
     status: ConversationStatus;
     assignedAgentId: string | null;
+    /** Absent in results recorded before names were kept. */
+    assignedAgentName?: string | null;
     needsAttention: boolean;
     attentionReason: string | null;
   } | null;
@@ -73,6 +76,13 @@ async function storedByReceipt(
   return stored?.clientRef === receiptRef ? stored : undefined;
 }
 
+/** Names the workflow's write keys (long, readable) as the UUIDs audit events have always had. */
+const AUDIT_EVENT_NAMESPACE = '6f1c5c1e-0b7a-4d8e-9a51-3f0f6b2c7d4e';
+
+export function auditEventId(key: string): string {
+  return uuidv5(key, AUDIT_EVENT_NAMESPACE);
+}
+
 /**
  * Writes a conversation's audit event under the workflow's key, once. False when an earlier run
  * of the same activity already wrote it: its whole transaction committed then, so nothing else
@@ -84,10 +94,18 @@ async function recordEventOnce(
   event: { conversationId: string; type: string; agentId: string | null; data: Record<string, unknown> },
 ): Promise<boolean> {
   const created = await tx.conversationEvent.createMany({
-    data: { ...(key ? { id: key } : {}), ...event, data: event.data as Prisma.InputJsonValue },
+    data: { ...(key ? { id: auditEventId(key) } : {}), ...event, data: event.data as Prisma.InputJsonValue },
     skipDuplicates: true,
   });
   return created.count === 1;
+}
+
+function legacyLiveEvent(
+  patch: ConversationPatch,
+  event: { type: string; agentId?: string; data?: Record<string, unknown> },
+): { type: LiveEventType; data: Record<string, unknown> } | undefined {
+  const type = LIVE_EVENT_OF[event.type];
+  return type && { type, data: { ...event.data, ...patch, ...(event.agentId ? { actingAgentId: event.agentId } : {}) } };
 }
 
 export function createConversationActivities({ db, settings }: ActivityDependencies) {
@@ -136,13 +154,28 @@ export function createConversationActivities({ db, settings }: ActivityDependenc
 
   return {
     async loadConversation(key: ConversationKey): Promise<LoadedConversation> {
-      const [conversation, contact] = await Promise.all([
+      const [stored, contact] = await Promise.all([
         db.conversation.findUnique({
           where: { businessNumber_customerNumber: key },
-          select: { id: true, status: true, assignedAgentId: true, needsAttention: true, attentionReason: true },
+          select: {
+            id: true,
+            status: true,
+            assignedAgentId: true,
+            assignedAgent: { select: { name: true } },
+            needsAttention: true,
+            attentionReason: true,
+          },
         }),
         db.contact.findUnique({ where: { phoneNumber: key.customerNumber }, select: { optedOut: true } }),
       ]);
+      const conversation = stored && {
+        id: stored.id,
+        status: stored.status,
+        assignedAgentId: stored.assignedAgentId,
+        assignedAgentName: stored.assignedAgent?.name ?? null,
+        needsAttention: stored.needsAttention,
+        attentionReason: stored.attentionReason,
+      };
       return { conversation, optedOut: contact?.optedOut ?? false, settings };
     },
 
@@ -224,6 +257,8 @@ export function createConversationActivities({ db, settings }: ActivityDependenc
       conversationId: string;
       patch: ConversationPatch;
       event: { type: string; agentId?: string; data?: Record<string, unknown> };
+      /** The live event agents see (decided with the change); runs from before derive it here. */
+      live?: { type: LiveEventType; data: Record<string, unknown> };
     }): Promise<void> {
       const { patch, event } = input;
       await db.$transaction(async (tx) => {
@@ -241,14 +276,8 @@ export function createConversationActivities({ db, settings }: ActivityDependenc
             ...(patch.status === 'closed' ? { closedAt: new Date() } : patch.status === 'open' ? { closedAt: null } : {}),
           },
         });
-        const liveType = LIVE_EVENT_OF[event.type];
-        if (liveType) {
-          await publishLiveEvent(tx, {
-            type: liveType,
-            conversationId: input.conversationId,
-            data: { ...event.data, ...patch, ...(event.agentId ? { actingAgentId: event.agentId } : {}) },
-          });
-        }
+        const live = input.live ?? legacyLiveEvent(input.patch, event);
+        if (live) await publishLiveEvent(tx, { type: live.type, conversationId: input.conversationId, data: live.data });
       });
     },
 

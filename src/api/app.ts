@@ -4,6 +4,7 @@ import Koa from 'koa';
 import type { ConversationGateway } from '../temporal/conversation-client.ts';
 import type { ApiDeps } from './api-deps.ts';
 import { errorMiddleware } from './error-middleware.ts';
+import { mediaUrlPolicy } from './media-url-policy.ts';
 import { registerAgentRoutes } from './routes/agent-routes.ts';
 import { registerConversationRoutes } from './routes/conversation-routes.ts';
 import { registerEventRoutes } from './routes/event-routes.ts';
@@ -12,6 +13,7 @@ import { registerRuleRoutes } from './routes/rule-routes.ts';
 import { registerStatsRoutes } from './routes/stats-routes.ts';
 import { registerTwilioConfigRoutes } from './routes/twilio-config-routes.ts';
 import { ApiRoutes } from './routing/api-routes.ts';
+import { ROUTER_OPTIONS } from './routing/router-methods.ts';
 import { twilioWebhookRouter } from './webhooks/twilio-webhooks.ts';
 
 export interface AppDeps extends ApiDeps {
@@ -47,15 +49,17 @@ export function createApp(deps: AppDeps): Koa {
   app.use(errorMiddleware(deps.log));
 
   const webhooks = twilioWebhookRouter({
+    db: deps.db,
     gateway: deps.gateway,
     authToken: deps.twilio.config.authToken,
     publicBaseUrl: deps.publicBaseUrl,
     bodyLimit: deps.webhookBodyLimit,
+    media: mediaUrlPolicy(deps),
     log: deps.log,
   });
   app.use(webhooks.routes()).use(webhooks.allowedMethods({ throw: false }));
 
-  const api = new Router();
+  const api = new Router(ROUTER_OPTIONS);
   api.get('/health', (ctx) => {
     ctx.body = { status: 'ok' };
   });

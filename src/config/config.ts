@@ -33,6 +33,14 @@ const envSchema = z.object({
   TWILIO_ACCOUNT_SID: optionalString.pipe(z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits').optional()),
   TWILIO_AUTH_TOKEN: optionalString,
   TWILIO_PHONE_NUMBER: optionalString.pipe(e164.optional()),
+  // Further numbers of the account agents may start conversations from (comma-separated E.164).
+  TWILIO_SENDER_NUMBERS: optionalString.pipe(
+    z
+      .string()
+      .optional()
+      .transform((value) => (value === undefined ? [] : value.split(',').map((number) => number.trim()).filter(Boolean)))
+      .pipe(z.array(e164)),
+  ),
   TWILIO_MESSAGING_SERVICE_SID: optionalString.pipe(z.string().regex(/^MG[0-9a-fA-F]{32}$/, 'must look like MG followed by 32 hex digits').optional()),
   TWILIO_API_BASE_URL: optionalString.pipe(z.url().optional()),
   TWILIO_EMULATOR_PORT: port(3100),
@@ -49,6 +57,11 @@ export interface TwilioConfig {
   authToken: string;
   phoneNumber?: string;
   messagingServiceSid?: string;
+  /**
+   * Numbers besides phoneNumber that agents may start a conversation from (TWILIO_SENDER_NUMBERS).
+   * Replies always leave from the conversation's own number, which Twilio's signed webhook named.
+   */
+  senderNumbers?: string[];
   /** Base URL of the Twilio REST API or of a Twilio-compatible server (the emulator, Prism). */
   apiBaseUrl?: string;
 }
@@ -128,6 +141,7 @@ function twilioFrom(env: Env): TwilioConfig | undefined {
     authToken,
     phoneNumber: env.TWILIO_PHONE_NUMBER,
     messagingServiceSid: env.TWILIO_MESSAGING_SERVICE_SID,
+    ...(env.TWILIO_SENDER_NUMBERS.length > 0 ? { senderNumbers: env.TWILIO_SENDER_NUMBERS } : {}),
     apiBaseUrl: env.TWILIO_API_BASE_URL,
   };
 }

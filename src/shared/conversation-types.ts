@@ -70,6 +70,7 @@ export interface ConversationState {
   customerNumber: string;
   status: ConversationStatus;
   assignedAgentId: string | null;
+  assignedAgentName: string | null;
   needsAttention: boolean;
   attentionReason: string | null;
   optedOut: boolean;
@@ -84,7 +85,13 @@ export interface ConversationState {
   pendingWork: number;
 }
 
-export interface SendMessageRequest {
+/** Who asks, for ownership checks and audit names (absent in requests from before ownership). */
+export interface ActingAgent {
+  actingAgentName?: string;
+  actingRole?: 'agent' | 'admin';
+}
+
+export interface SendMessageRequest extends ActingAgent {
   body: string;
   agentId?: string;
   mediaUrls?: string[];
@@ -100,15 +107,17 @@ export interface OutboundMessageResult {
   errorCode: number | null;
 }
 
-export interface AssignRequest {
+export interface AssignRequest extends ActingAgent {
   agentId: string;
+  /** The assignee's name, for the Temporal UI and the audit trail. */
+  agentName?: string;
   /** The agent performing the action (the assignee when agents take a conversation themselves). */
   actingAgentId?: string;
   /** Take over a conversation another agent holds. */
   force?: boolean;
 }
 
-export interface ConversationActionRequest {
+export interface ConversationActionRequest extends ActingAgent {
   actingAgentId?: string;
   reason?: string;
 }

@@ -10,6 +10,8 @@ export const FailureType = {
   InvalidMessage: 'InvalidMessage',
   AlreadyAssigned: 'AlreadyAssigned',
   NotAssigned: 'NotAssigned',
+  /** Another agent has the conversation: only they or an admin may reply, unassign, close or unflag. */
+  NotAssignedToYou: 'NotAssignedToYou',
   /** PostgreSQL refused the data or statement for good (a data exception, a constraint): not retried. */
   StoreRejected: 'StoreRejected',
   /** PostgreSQL cannot be reached right now: retried, and the workflow waits for it. */

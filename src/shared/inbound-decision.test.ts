@@ -182,7 +182,7 @@ describe('decideInbound with the seed rules', () => {
 
   it('keeps keyword bots quiet once an agent owns the conversation, but opt-out still works', () => {
     for (const body of ['documents', 'status', 'ok', 'something nobody has a rule for']) {
-      expect(decideInbound(context({ body, assigned: true })), body).toEqual({ kind: 'none' });
+      expect(decideInbound(context({ body, assigned: true })), body).toEqual({ kind: 'for-agent' });
     }
     expect(decideInbound(context({ body: 'STOP', assigned: true }))).toEqual({
       kind: 'opt-out',

@@ -22,6 +22,8 @@ export type InboundDecision =
   | { kind: 'opt-in'; keyword: string; confirmation?: PlannedReply }
   | { kind: 'auto-reply'; reply: PlannedReply; flagReason?: string }
   | { kind: 'flag'; reason: string }
+  /** The conversation has an agent: no bot answers, the agent does. */
+  | { kind: 'for-agent' }
   | { kind: 'none' };
 
 export interface InboundContext {
@@ -70,7 +72,7 @@ export function decideInbound(context: InboundContext): InboundDecision {
   const rule = matchRule(body, rules);
   if (rule?.optsOut) return optOut((matchingKeyword(body, rule) ?? rule.name).toUpperCase(), rule);
   // Once an agent owns the conversation, keyword bots stay quiet: the agent answers.
-  if (context.assigned) return { kind: 'none' };
+  if (context.assigned) return { kind: 'for-agent' };
   if (!rule) return { kind: 'flag', reason: 'No auto-response matched; needs an agent' };
   return autoReply(context, { body: rule.response, ruleId: rule.id }, rule.flagsAgent ? flaggedByRule(rule) : undefined);
 }

@@ -1,13 +1,14 @@
 // How Twilio will split and encode a body: GSM-7 (160 characters, 153 per part) or UCS-2
-// (70, 67 per part). Uses Twilio's own segment calculator rather than a hand-written table.
-import { SegmentedMessage } from 'sms-segments-calculator';
+// (70, 67 per part). One measure for the whole project: src/shared/message-limits.ts, which uses
+// Twilio's own segment calculator rather than a hand-written table.
+import { measureBody, type SmsEncoding } from '../shared/message-limits.ts';
 
 export interface SegmentInfo {
-  encoding: 'GSM-7' | 'UCS-2';
+  encoding: SmsEncoding;
   segments: number;
 }
 
 export function segmentInfo(body: string): SegmentInfo {
-  const message = new SegmentedMessage(body);
-  return { encoding: message.getEncodingName() === 'UCS-2' ? 'UCS-2' : 'GSM-7', segments: Math.max(1, message.segmentsCount) };
+  const { encoding, segments } = measureBody(body);
+  return { encoding, segments };
 }

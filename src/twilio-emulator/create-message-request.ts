@@ -1,5 +1,6 @@
 // Reads a Messages API create request and rejects it the way Twilio does: one error at a time,
 // checked in Twilio's order, with Twilio's codes and messages.
+import { MAX_BODY_CHARACTERS, twilioCharacterCount } from '../shared/message-limits.ts';
 import { isE164 } from '../shared/phone-number.ts';
 import type { FormParams } from './form-params.ts';
 import { twilioErrors } from './twilio-api-error.ts';
@@ -13,7 +14,6 @@ export interface CreateMessageRequest {
   statusCallback: string | null;
 }
 
-const MAX_BODY_LENGTH = 1600;
 const MESSAGING_SERVICE_SID = /^MG[0-9a-fA-F]{32}$/;
 const SHORT_CODE = /^\d{5,6}$/;
 // Twilio's alphanumeric sender IDs: up to 11 of [A-Za-z0-9 ], at least one letter.
@@ -38,8 +38,11 @@ export function parseCreateMessageRequest(
   const body = params.get('Body') ?? '';
   const mediaUrls = params.getAll('MediaUrl');
   if (body === '' && mediaUrls.length === 0) throw twilioErrors.bodyRequired();
-  // Twilio counts UTF-16 code units, so an emoji uses two of the 1600.
-  if (body.length > MAX_BODY_LENGTH) throw twilioErrors.bodyTooLong();
+  // Counted as Twilio counts (UTF-16 code units: an emoji uses two of the 1600), by the same
+  // function the app checks with. Twilio refuses only this; our segment cap is the app's own.
+  if (twilioCharacterCount(body) > MAX_BODY_CHARACTERS) throw twilioErrors.bodyTooLong();
+  // Twilio fetches media over http(s) only; anything else (javascript:, data:, no scheme) is 21620.
+  if (!mediaUrls.every(isHttpUrl)) throw twilioErrors.mediaUrlInvalid();
 
   const statusCallback = params.get('StatusCallback') ?? null;
   if (statusCallback !== null && !isHttpUrl(statusCallback)) {

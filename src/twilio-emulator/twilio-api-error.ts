@@ -72,6 +72,7 @@ export const twilioErrors = {
   bodyRequired: () => new TwilioApiError(400, 21602, 'Message body is required.'),
   bodyTooLong: () =>
     new TwilioApiError(400, 21617, 'The concatenated message body exceeds the 1600 character limit.'),
+  mediaUrlInvalid: () => new TwilioApiError(400, 21620, 'Invalid media URL(s)'),
   statusCallbackInvalid: () => new TwilioApiError(400, 21609, "Invalid 'StatusCallback'"),
   unsubscribedRecipient: () =>
     new TwilioApiError(400, 21610, 'Attempt to send to unsubscribed recipient'),

@@ -22,6 +22,8 @@ export interface CarriedState {
   conversationId: string | null;
   status: ConversationStatus;
   assignedAgentId: string | null;
+  /** Absent in state carried by runs from before names were kept. */
+  assignedAgentName?: string | null;
   needsAttention: boolean;
   attentionReason: string | null;
   optedOut: boolean;
@@ -59,6 +61,7 @@ export function initialState(): CarriedState {
     conversationId: null,
     status: 'open',
     assignedAgentId: null,
+    assignedAgentName: null,
     needsAttention: false,
     attentionReason: null,
     optedOut: false,
@@ -95,6 +98,7 @@ export function snapshot(
     conversationId: state.conversationId,
     status: state.status,
     assignedAgentId: state.assignedAgentId,
+    assignedAgentName: state.assignedAgentName ?? null,
     needsAttention: state.needsAttention,
     attentionReason: state.attentionReason,
     optedOut: state.optedOut,

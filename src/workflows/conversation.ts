@@ -31,6 +31,7 @@ import {
   unflagUpdate,
 } from '../shared/conversation-definitions.ts';
 import type {
+  AssignRequest,
   ConversationActionRequest,
   ConversationState,
   InboundSms,
@@ -48,14 +49,20 @@ import {
   SA_CUSTOMER_NUMBER,
   SA_NEEDS_ATTENTION,
 } from '../shared/search-attributes.ts';
+import { rejection, validateSendMessage } from './conversation-validators.ts';
 import {
-  rejection,
-  validateAssign,
-  validateClose,
-  validateReopen,
-  validateSendMessage,
-  validateUnassign,
-} from './conversation-validators.ts';
+  answeredByAgent,
+  assign,
+  close,
+  CUSTOMER_WROTE_AGAIN,
+  flag,
+  needsAgent,
+  reopen,
+  unassign,
+  unflag,
+  type Actor,
+  type Change,
+} from './conversation-changes.ts';
 import type { SendMessageInput } from '../activities/outbound-activities.ts';
 import { applicationFailureOf, db, failureType, twilio } from './activity-proxies.ts';
 import { Outbox, outcomeWithin, type SendOutcome } from './outbox.ts';
@@ -93,12 +100,6 @@ interface OutboundRequest {
   allowOptedOut?: boolean;
 }
 
-interface ConversationPatch {
-  status?: 'open' | 'closed';
-  assignedAgentId?: string | null;
-  needsAttention?: boolean;
-  attentionReason?: string | null;
-}
 
 export async function conversationWorkflow(input: ConversationWorkflowInput): Promise<void> {
   const { businessNumber, customerNumber } = input;
@@ -160,6 +161,19 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
 
   setHandler(stateQuery, currentState);
 
+  /** Applies a change to the live state; the caller records it (in the queue) with `record`. */
+  function apply(change: Change | undefined): void {
+    if (change) Object.assign(state, change.state);
+  }
+
+  /** Whether this run keeps attention and ownership as agents rely on them (not runs from before). */
+  const truthful = (): boolean => patched(Patches.TruthfulAttention);
+
+  /** The acting agent as the changes know them. */
+  function actorOf(request: ConversationActionRequest): Actor {
+    return { agentId: request.actingAgentId, name: request.actingAgentName, role: request.actingRole };
+  }
+
   setHandler(
     sendMessageUpdate,
     // Runs from before the outbox answered once Twilio had answered, inside the job queue. (Not
@@ -175,9 +189,9 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
       validateSendMessage(state, request);
       const outbound = { body: request.body, author: 'agent' as const, agentId: request.agentId, mediaUrls: request.mediaUrls };
       const queued = await send(outbound, `${origin}:send`);
-      if (state.needsAttention) {
-        await persist({ needsAttention: false, attentionReason: null }, 'attention_cleared', `${origin}:attention`, request.agentId);
-      }
+      const answered = answeredByAgent(state, { agentId: request.agentId, name: request.actingAgentName });
+      if (truthful()) apply(answered);
+      await record(answered, `${origin}:attention`);
       return queued;
     });
     // Twilio's answer usually comes within a second; while Twilio is down the agent gets the
@@ -200,95 +214,57 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
       } catch (error) {
         throw explainSendFailure(error);
       }
-      if (state.needsAttention) {
-        await persist({ needsAttention: false, attentionReason: null }, 'attention_cleared', `${origin}:attention`, request.agentId);
-      }
+      await record(answeredByAgent(state, { agentId: request.agentId }), `${origin}:attention`);
       return result;
     });
   }
 
-  setHandler(
-    assignUpdate,
-    async (request) => {
+  /**
+   * The agent actions: each decides its change synchronously against the loaded state (the same
+   * function is the update's validator), applies it at once (so a racing update sees it) and
+   * records it in the queue, answering with the state as it then stands.
+   */
+  function act<R>(decide: (request: R) => Change): (request: R) => Promise<ConversationState> {
+    return async (request) => {
       const origin = updateOrigin();
+      let decided: Change | undefined;
       await whenLoaded(() => {
-        validateAssign(state, request);
-        state.assignedAgentId = request.agentId;
+        decided = decide(request);
+        apply(decided);
       });
       return enqueue(async () => {
-        await persist({ assignedAgentId: request.agentId }, 'assigned', `${origin}:event`, request.actingAgentId ?? request.agentId, {
-          agentId: request.agentId,
-        });
+        await record(decided, `${origin}:event`);
         return currentState();
       });
-    },
-    { validator: (request) => validateAssign(state, request) },
-  );
+    };
+  }
 
-  setHandler(
-    unassignUpdate,
-    async (request) => {
-      const origin = updateOrigin();
-      let previous: string | null = null;
-      await whenLoaded(() => {
-        validateUnassign(state);
-        previous = state.assignedAgentId;
-        state.assignedAgentId = null;
-      });
-      return applyAndPersist(origin, { assignedAgentId: null }, 'unassigned', request, { previousAgentId: previous });
-    },
-    { validator: (_request) => validateUnassign(state) },
-  );
+  /** Update validators: the deciding function, once the stored conversation is loaded. */
+  function refuseEarly<R>(decide: (request: R) => unknown): (request: R) => void {
+    return (request) => {
+      if (state.loaded) decide(request);
+    };
+  }
 
-  setHandler(
-    closeUpdate,
-    async (request) => {
-      const origin = updateOrigin();
-      await whenLoaded(() => {
-        validateClose(state);
-        state.status = 'closed';
-        state.needsAttention = false;
-        state.attentionReason = null;
-      });
-      return applyAndPersist(origin, { status: 'closed', needsAttention: false, attentionReason: null }, 'closed', request);
-    },
-    { validator: (_request) => validateClose(state) },
-  );
+  const decideAssign = (request: AssignRequest): Change => {
+    if (!request.agentId) throw rejection(FailureType.InvalidMessage, 'agentId is required');
+    const actor = { ...actorOf(request), agentId: request.actingAgentId ?? request.agentId };
+    return assign(state, { agentId: request.agentId, agentName: request.agentName, actor, force: request.force });
+  };
+  const decideUnassign = (request: ConversationActionRequest): Change => unassign(state, actorOf(request));
+  const decideClose = (request: ConversationActionRequest): Change =>
+    close(state, actorOf(request), { reason: request.reason, releasesOwner: truthful() });
+  const decideReopen = (request: ConversationActionRequest): Change => reopen(state, actorOf(request));
+  const decideFlag = (request: ConversationActionRequest): Change =>
+    flag(state, request.reason?.trim() || 'Flagged by an agent', actorOf(request));
+  const decideUnflag = (request: ConversationActionRequest): Change => unflag(state, actorOf(request), request.reason);
 
-  setHandler(
-    reopenUpdate,
-    async (request) => {
-      const origin = updateOrigin();
-      await whenLoaded(() => {
-        validateReopen(state);
-        state.status = 'open';
-      });
-      return applyAndPersist(origin, { status: 'open' }, 'reopened', request);
-    },
-    { validator: (_request) => validateReopen(state) },
-  );
-
-  setHandler(
-    flagUpdate,
-    async (request) => {
-      const origin = updateOrigin();
-      const reason = request.reason?.trim() || 'Flagged by an agent';
-      await whenLoaded(() => {
-        state.needsAttention = true;
-        state.attentionReason = reason;
-      });
-      return applyAndPersist(origin, { needsAttention: true, attentionReason: reason }, 'flagged', request);
-    },
-  );
-
-  setHandler(unflagUpdate, async (request) => {
-    const origin = updateOrigin();
-    await whenLoaded(() => {
-      state.needsAttention = false;
-      state.attentionReason = null;
-    });
-    return applyAndPersist(origin, { needsAttention: false, attentionReason: null }, 'unflagged', request);
-  });
+  setHandler(assignUpdate, act(decideAssign), { validator: refuseEarly(decideAssign) });
+  setHandler(unassignUpdate, act(decideUnassign), { validator: refuseEarly(decideUnassign) });
+  setHandler(closeUpdate, act(decideClose), { validator: refuseEarly(decideClose) });
+  setHandler(reopenUpdate, act(decideReopen), { validator: refuseEarly(decideReopen) });
+  setHandler(flagUpdate, act(decideFlag));
+  setHandler(unflagUpdate, act(decideUnflag), { validator: refuseEarly(decideUnflag) });
 
   // Signals wait (buffered by the SDK) until the stored conversation is loaded, so a text that
   // started this run sees whether it reopens a closed conversation.
@@ -312,13 +288,16 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
     // A run that sends through the outbox also wakes when its last send settles, so a history
     // that grew while a send was in flight continues as new without waiting for the next text.
     const wake = () => jobs.length > 0 || state.status !== statusWhenIdle || (sentThroughOutbox && readyToContinueAsNew());
+    // A run with no stored conversation and nothing to do (started by a callback for a message
+    // that was never stored, say) lingers like a closed one, then ends.
+    const empty = state.conversationId === null && jobs.length === 0 && outbox.isEmpty && patched(Patches.EndEmptyRuns);
     const woke =
-      statusWhenIdle === 'closed'
+      statusWhenIdle === 'closed' || empty
         ? await condition(wake, state.settings.closedLingerSeconds * 1000)
         : await condition(wake).then(() => true);
     if (!woke) {
-      // Closed and quiet for the linger period: finish. The customer's next text (or an agent)
-      // starts a fresh run, which loads the conversation from the database.
+      // Closed (or empty) and quiet for the linger period: finish. The customer's next text (or
+      // an agent) starts a fresh run, which loads the conversation from the database.
       await condition(() => (allHandlersFinished() && outbox.isEmpty) || jobs.length > 0);
       if (jobs.length === 0) return;
     }
@@ -395,6 +374,7 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
       state.conversationId = loaded.conversation.id;
       state.status = loaded.conversation.status;
       state.assignedAgentId = loaded.conversation.assignedAgentId;
+      state.assignedAgentName = loaded.conversation.assignedAgentName ?? null;
       state.needsAttention = loaded.conversation.needsAttention;
       state.attentionReason = loaded.conversation.attentionReason;
     }
@@ -454,9 +434,14 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
         state.autoReplySentAt.push(now);
         await sendQuietly({ ...decision.reply, author: 'auto_response' }, `${receiptRef}:reply`);
         if (decision.flagReason) await setAttention(decision.flagReason, `${receiptRef}:flag`);
+        else if (job.reopens && truthful()) await setAttention(CUSTOMER_WROTE_AGAIN, `${receiptRef}:flag`);
         return;
       case 'flag':
         await setAttention(decision.reason, `${receiptRef}:flag`);
+        return;
+      case 'for-agent':
+        // The agent answers; they must learn that the customer wrote (again).
+        if (truthful()) await setAttention(CUSTOMER_WROTE_AGAIN, `${receiptRef}:flag`);
         return;
       case 'none':
         return;
@@ -469,10 +454,9 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
   }
 
   async function setAttention(reason: string, key: string): Promise<void> {
-    if (state.needsAttention && state.attentionReason === reason) return;
-    state.needsAttention = true;
-    state.attentionReason = reason;
-    await persist({ needsAttention: true, attentionReason: reason }, 'flagged', key, undefined, { reason });
+    const flagged = needsAgent(state, reason);
+    apply(flagged);
+    await record(flagged, key);
   }
 
   async function ensureConversationId(): Promise<string> {
@@ -547,46 +531,31 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
     return rejection('SendFailed', 'The message could not be sent');
   }
 
-  async function applyAndPersist(
-    origin: string,
-    patch: ConversationPatch,
-    eventType: string,
-    request: ConversationActionRequest,
-    data: Record<string, unknown> = {},
-  ): Promise<ConversationState> {
-    return enqueue(async () => {
-      await persist(patch, eventType, `${origin}:event`, request.actingAgentId, { ...data, ...(request.reason ? { reason: request.reason } : {}) });
-      return currentState();
-    });
-  }
-
-  async function persist(
-    patch: ConversationPatch,
-    eventType: string,
-    key: string,
-    agentId?: string,
-    data: Record<string, unknown> = {},
-  ): Promise<void> {
+  /** Records a change in the database: the conversation's columns, its audit event, its live event. */
+  async function record(change: Change | undefined, key: string): Promise<void> {
+    if (!change) return;
     const conversationId = await ensureConversationId();
-    await db.saveConversation({ key, conversationId, patch, event: { type: eventType, agentId, data } });
+    const { patch, event, live } = change.stored;
+    await db.saveConversation({ key, conversationId, patch, event, live });
   }
 
   /** Mirrors the live state into search attributes (for ops' filters) and the UI's details line. */
   function publish(): void {
-    const key = JSON.stringify([state.status, state.assignedAgentId, state.needsAttention]);
+    const agent = state.assignedAgentId ? (state.assignedAgentName ?? state.assignedAgentId) : undefined;
+    const key = JSON.stringify([state.status, agent, state.needsAttention]);
     if (key !== published) {
       published = key;
       upsertSearchAttributes([
         { key: SA_BUSINESS_NUMBER, value: businessNumber },
         { key: SA_CUSTOMER_NUMBER, value: customerNumber },
         { key: SA_CONVERSATION_STATUS, value: state.status },
-        { key: SA_ASSIGNED_AGENT, value: state.assignedAgentId ?? 'unassigned' },
+        { key: SA_ASSIGNED_AGENT, value: agent ?? 'unassigned' },
         { key: SA_NEEDS_ATTENTION, value: state.needsAttention },
       ]);
     }
     const details = [
       `**${state.status}**`,
-      state.assignedAgentId ? `assigned to ${state.assignedAgentId}` : 'unassigned',
+      agent ? `assigned to ${agent}` : 'unassigned',
       state.needsAttention ? `needs attention: ${state.attentionReason ?? ''}` : undefined,
       state.optedOut ? 'customer opted out' : undefined,
     ].filter(Boolean);

@@ -17,6 +17,7 @@ import {
   inboundMessageSignal,
   sendMessageUpdate,
   stateQuery,
+  statusCallbackSignal,
 } from '../shared/conversation-definitions.ts';
 import type { InboundSms } from '../shared/conversation-types.ts';
 import { FailureType } from '../shared/failure-types.ts';
@@ -24,6 +25,7 @@ import { CONVERSATION_SEARCH_ATTRIBUTES } from '../shared/search-attributes.ts';
 import { FakeConversationStore } from '../../test/support/fake-activities.ts';
 import { waitFor } from '../../test/support/wait-for.ts';
 import type { conversationWorkflow, ConversationWorkflowInput } from './conversation.ts';
+import { CUSTOMER_WROTE_AGAIN } from './conversation-changes.ts';
 import { SEEN_SID_LIMIT } from './conversation-state.ts';
 
 const BUSINESS = '+15005550006';
@@ -60,6 +62,8 @@ interface Conversation {
   store: FakeConversationStore;
   handle: WorkflowHandle<typeof conversationWorkflow>;
   text(body: string, messageSid?: string): Promise<string>;
+  /** A status callback for this conversation's numbers. */
+  callback(report: { messageSid: string; status: string }): Promise<void>;
   /** Starts a worker on the conversation's queue (one is started unless told otherwise). */
   startWorker(store?: FakeConversationStore, options?: { shutdownForceTime?: string }): Promise<Worker>;
   stop(): Promise<void>;
@@ -104,6 +108,15 @@ async function conversation(store = new FakeConversationStore(), options: { work
         workflowTaskTimeout: '2 seconds',
       });
       return messageSid;
+    },
+    async callback(report) {
+      await env.client.workflow.signalWithStart(CONVERSATION_WORKFLOW_TYPE, {
+        workflowId,
+        taskQueue,
+        args: [{ businessNumber: BUSINESS, customerNumber }],
+        signal: statusCallbackSignal,
+        signalArgs: [{ callbackId: `callback-${randomBytes(4).toString('hex')}`, ...report, receivedAt: new Date().toISOString(), payload: {} }],
+      });
     },
     async stop() {
       await handle.terminate('test finished').catch(() => undefined);
@@ -427,6 +440,90 @@ describe('a closed conversation', () => {
       await settled(talk.handle);
       expect(store.delivered().map((send) => send.ruleId)).toEqual(['rule-help']);
       expect((await talk.handle.query(stateQuery)).status).toBe('open');
+    } finally {
+      await talk.stop();
+    }
+  });
+});
+
+describe('attention and ownership agents can rely on', () => {
+  const alice = { agentId: 'alice', agentName: 'Alice', actingAgentId: 'alice', actingAgentName: 'Alice', actingRole: 'agent' as const };
+
+  it("clears attention everywhere when an agent answers, and raises it when the customer writes again", async () => {
+    const talk = await conversation();
+    const { store } = talk;
+    try {
+      await talk.text('my parcel never came');
+      await settled(talk.handle);
+      await talk.handle.executeUpdate(assignUpdate, { args: [alice] });
+      expect(await talk.handle.query(stateQuery)).toMatchObject({ needsAttention: true, assignedAgentName: 'Alice' });
+
+      await talk.handle.executeUpdate(sendMessageUpdate, { args: [{ body: 'Looking into it', agentId: 'alice', actingRole: 'agent' }] });
+      expect(await talk.handle.query(stateQuery)).toMatchObject({ needsAttention: false, attentionReason: null });
+      expect(store.needsAttention).toBe(false);
+
+      await talk.text('any news?');
+      await settled(talk.handle);
+      expect(await talk.handle.query(stateQuery)).toMatchObject({ needsAttention: true, attentionReason: CUSTOMER_WROTE_AGAIN });
+      expect(store.attentionReason).toBe(CUSTOMER_WROTE_AGAIN);
+    } finally {
+      await talk.stop();
+    }
+  });
+
+  it('puts a closed conversation the customer reopens back in the queue, unassigned and needing a person', async () => {
+    const talk = await conversation();
+    const { store } = talk;
+    try {
+      await talk.text('hello');
+      await settled(talk.handle);
+      await talk.handle.executeUpdate(assignUpdate, { args: [alice] });
+      await talk.handle.executeUpdate(closeUpdate, { args: [{ actingAgentId: 'alice', actingRole: 'agent' }] });
+      expect(store.assignedAgentId).toBeNull();
+
+      await talk.text('status');
+      await settled(talk.handle);
+      expect(await talk.handle.query(stateQuery)).toMatchObject({
+        status: 'open',
+        assignedAgentId: null,
+        needsAttention: true,
+        attentionReason: CUSTOMER_WROTE_AGAIN,
+      });
+      expect(store.delivered().map((send) => send.ruleId)).toEqual(['rule-status']);
+    } finally {
+      await talk.stop();
+    }
+  });
+
+  it("refuses another agent's reply on a held conversation, and lets an admin answer", async () => {
+    const talk = await conversation();
+    try {
+      await talk.text('hello');
+      await settled(talk.handle);
+      await talk.handle.executeUpdate(assignUpdate, { args: [alice] });
+      const refused = await talk.handle
+        .executeUpdate(sendMessageUpdate, { args: [{ body: 'Hi, Bob here', agentId: 'bob', actingRole: 'agent' }] })
+        .catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(WorkflowUpdateFailedError);
+      expect((refused as WorkflowUpdateFailedError).cause).toMatchObject({ type: FailureType.NotAssignedToYou, message: expect.stringContaining('Alice') });
+
+      const byAdmin = await talk.handle.executeUpdate(sendMessageUpdate, { args: [{ body: 'Hi, a supervisor here', agentId: 'ada', actingRole: 'admin' }] });
+      expect(byAdmin.twilioSid).not.toBeNull();
+      expect(talk.store.delivered().map((send) => send.body)).toEqual(['Hi, a supervisor here']);
+    } finally {
+      await talk.stop();
+    }
+  });
+
+  it('ends a run that has no stored conversation and nothing to do', async () => {
+    const store = new FakeConversationStore();
+    store.settings = { ...store.settings, closedLingerSeconds: 1 };
+    const talk = await conversation(store);
+    try {
+      await talk.callback({ messageSid: sid(), status: 'delivered' });
+      await waitFor('the run to end by itself', async () => (await talk.handle.describe()).status.name === 'COMPLETED');
+      expect(store.exists).toBe(false);
+      expect(store.calls).toContain('recordStatusCallback');
     } finally {
       await talk.stop();
     }

@@ -8,4 +8,12 @@ export const Patches = {
   DuplicateReopenHandover: 'duplicate-reopen-handover-v1',
   /** A job that kept failing is parked (`parked_jobs`) and flagged, not just logged. */
   ParkFailedJobs: 'park-failed-jobs-v1',
+  /**
+   * Attention and ownership as agents rely on them: an agent's reply clears attention in the
+   * live state too, a customer writing to an assigned or closed conversation needs an agent,
+   * and closing releases the assignment.
+   */
+  TruthfulAttention: 'truthful-attention-v1',
+  /** A run with no stored conversation and nothing to do ends itself. */
+  EndEmptyRuns: 'end-empty-runs-v1',
 } as const;

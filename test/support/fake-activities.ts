@@ -81,6 +81,7 @@ export class FakeConversationStore {
                 id: store.conversationId,
                 status: store.status,
                 assignedAgentId: store.assignedAgentId,
+                assignedAgentName: store.assignedAgentId,
                 needsAttention: store.needsAttention,
                 attentionReason: store.attentionReason,
               }

@@ -274,6 +274,25 @@ describe('resuming after an id', () => {
     expect(idsOf(subscriber)).toEqual([fresh]);
   });
 
+  it('never replays around an event past the retention: what comes before it is not replayed either', async () => {
+    const { hub } = await startHub({ historyMaxAgeMs: 60 * 60 * 1000, pruneIntervalMs: 0 });
+    const watcher = await collect(hub);
+    const before = await publish();
+    const earlier = await publish();
+    // Older than the retention although its id is newer: a transaction that started long ago.
+    const quiet = await connection();
+    const old = await quiet.query<{ id: string }>(
+      `INSERT INTO live_events (type, created_at) VALUES ('message.received', (now() AT TIME ZONE 'UTC') - interval '2 hours') RETURNING id::text AS id`,
+    );
+    const later = await publish();
+    await readBy(watcher, later);
+
+    const subscriber = await collect(hub, before);
+    expect(subscriber.resets).toEqual([{ reason: 'history_truncated', resumeAfterId: old.rows[0]!.id }]);
+    expect(idsOf(subscriber)).toEqual([later]);
+    expect(idsOf(subscriber)).not.toContain(earlier);
+  });
+
   it('answers an id that was never handed out with a reset, then goes on live', async () => {
     const { hub } = await startHub();
     const watcher = await collect(hub);

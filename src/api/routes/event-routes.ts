@@ -7,17 +7,18 @@ import { HttpError } from '../http-error.ts';
 import { createSseConnection } from '../live-events/sse-connection.ts';
 import { formatLiveEvent, formatReset } from '../live-events/sse-format.ts';
 import type { ApiRoutes } from '../routing/api-routes.ts';
+import { decimalAtMost } from '../routing/decimal-pattern.ts';
+import { textField } from '../routing/text-field.ts';
 
 const HEARTBEAT_MS = 15_000;
 const RETRY_MS = 2_000;
 const MAX_BUFFERED_BYTES = 1024 * 1024;
-const MAX_EVENT_ID = 9_223_372_036_854_775_807n;
-
-const eventIdPattern = /^\d{1,19}$/;
+/** Live event ids are PostgreSQL bigints: decimals up to 2^63 - 1, one pattern for check and document. */
+const EVENT_ID_PATTERN = decimalAtMost('9223372036854775807');
 function isEventId(value: string): boolean {
-  return eventIdPattern.test(value) && BigInt(value) <= MAX_EVENT_ID;
+  return EVENT_ID_PATTERN.test(value);
 }
-const eventId = z.string().refine(isEventId, 'must be a live event id (a decimal number)');
+const eventId = textField({ pattern: EVENT_ID_PATTERN, patternMessage: 'must be a live event id (a decimal number)' });
 
 const eventsQuery = z.object({
   lastEventId: eventId

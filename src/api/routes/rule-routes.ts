@@ -2,6 +2,7 @@
 // conversations from their next inbound message (see rules/rule-store.ts).
 import type { ApiDeps } from '../api-deps.ts';
 import type { ApiRoutes } from '../routing/api-routes.ts';
+import { BODY_LIMIT_ERRORS, checkMessageBody } from './conversations/message-rules.ts';
 import {
   createRuleBody,
   listRulesQuery,
@@ -13,6 +14,8 @@ import {
 import { createRule, deleteRule, listRules, updateRule } from './rules/rule-store.ts';
 
 const TAG = 'Auto-response rules';
+// A rule's response is sent as an SMS, so it meets the limits every message meets.
+const RESPONSE_LIMITS = `Invalid request (validation_failed), or a response refused as any message body is: ${BODY_LIMIT_ERRORS}`;
 const PRIORITY_TAKEN = 'Another rule holds this priority (priority_taken); `error.details` names it (ruleId, ruleName)';
 const NOT_FOUND = 'No rule has this id (rule_not_found)';
 
@@ -40,8 +43,9 @@ export function registerRuleRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     access: 'admin',
     body: createRuleBody,
     response: { status: 201, description: 'The rule, in effect from the next inbound message', schema: ruleSchema },
-    errors: { 409: PRIORITY_TAKEN },
+    errors: { 400: RESPONSE_LIMITS, 409: PRIORITY_TAKEN },
     async handle(_ctx, { body }) {
+      checkMessageBody(body.response, 'body.response');
       return createRule(db, body);
     },
   });
@@ -55,8 +59,9 @@ export function registerRuleRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     params: ruleIdParams,
     body: updateRuleBody,
     response: { status: 200, description: 'The rule as changed, in effect from the next inbound message', schema: ruleSchema },
-    errors: { 404: NOT_FOUND, 409: PRIORITY_TAKEN },
+    errors: { 400: RESPONSE_LIMITS, 404: NOT_FOUND, 409: PRIORITY_TAKEN },
     async handle(_ctx, { params, body }) {
+      if (body.response !== undefined) checkMessageBody(body.response, 'body.response');
       return updateRule(db, params.id, body);
     },
   });

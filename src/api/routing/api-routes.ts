@@ -13,10 +13,12 @@ import { parseOrThrow } from './validation.ts';
 
 export type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
 
-export interface RouteInput<P, Q, B> {
+export interface RouteInput<P, Q, B, H = Record<string, unknown>> {
   params: P;
   query: Q;
   body: B;
+  /** The declared headers (names lower-cased), validated. */
+  headers: H;
   /** The caller; always set on routes whose access is not 'public'. */
   agent: AuthenticatedAgent;
 }
@@ -25,6 +27,7 @@ export interface RouteDefinition<
   P extends z.ZodType = z.ZodType,
   Q extends z.ZodType = z.ZodType,
   B extends z.ZodType = z.ZodType,
+  H extends z.ZodType = z.ZodType,
 > {
   method: Method;
   /** Koa-style path, e.g. /api/conversations/:id */
@@ -34,7 +37,13 @@ export interface RouteDefinition<
   access: Access;
   params?: P;
   query?: Q;
+  /**
+   * The JSON body. The document marks it optional exactly when the schema accepts `{}`, which
+   * is what an absent body is parsed as.
+   */
   body?: B;
+  /** Request headers the route reads, keyed by lower-case name (as Node gives them). */
+  headers?: H;
   /** The success answer. `schema` absent: no body (e.g. 204) or a stream. */
   response: { status: number; description: string; schema?: z.ZodType; contentType?: string };
   /** Error statuses this route can answer besides 400 (validation), 401 and 403 (auth). */
@@ -42,7 +51,7 @@ export interface RouteDefinition<
   /** Accept the token as ?access_token= too (for EventSource, which cannot set headers). */
   allowQueryToken?: boolean;
   /** Returns the body to send with `response.status`, or handles `ctx` itself and returns undefined. */
-  handle(ctx: Context, input: RouteInput<z.infer<P>, z.infer<Q>, z.infer<B>>): Promise<unknown>;
+  handle(ctx: Context, input: RouteInput<z.infer<P>, z.infer<Q>, z.infer<B>, z.infer<H>>): Promise<unknown>;
 }
 
 export const errorBodySchema = z.object({
@@ -53,6 +62,8 @@ export const errorBodySchema = z.object({
   }),
 });
 
+const JSON_LIMIT = '256kb';
+
 /** Every route answers it (see storable-input.ts), so the 400 of every route names it. */
 const INVALID_TEXT_400 =
   'a path parameter, query-string value or JSON key/value holds NUL or an unpaired surrogate (invalid_text; `error.details.field` names it)';
@@ -61,6 +72,13 @@ const STANDARD_ERRORS: Record<number, string> = {
   400: 'Invalid request: `error.details.fields` names each offending field (validation_failed)',
   401: 'Missing, invalid or revoked token',
   403: 'The token is valid but its role may not do this',
+};
+
+/** What the JSON body parser itself refuses, before any schema sees the body. */
+const MALFORMED_BODY_400 = 'a JSON body that does not parse, or whose top level is not an object or array (malformed_body)';
+const BODY_ERRORS: Record<number, string> = {
+  413: `The JSON body is larger than ${JSON_LIMIT} (payload_too_large)`,
+  415: 'The body is compressed or in a character set other than UTF-8 (unsupported_media_type)',
 };
 
 function openApiPath(path: string): string {
@@ -75,13 +93,13 @@ export class ApiRoutes {
     this.registry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' });
   }
 
-  add<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(definition: RouteDefinition<P, Q, B>): void {
+  add<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, H extends z.ZodType>(definition: RouteDefinition<P, Q, B, H>): void {
     this.definitions.push(definition as unknown as RouteDefinition);
     this.registry.registerPath(this.describe(definition as unknown as RouteDefinition));
   }
 
   mount(router: Router, db: Database): void {
-    const jsonBody = bodyParser({ enableTypes: ['json'], jsonLimit: '256kb', encoding: 'utf-8' });
+    const jsonBody = bodyParser({ enableTypes: ['json'], jsonLimit: JSON_LIMIT, encoding: 'utf-8' });
     for (const definition of this.definitions) {
       router[definition.method](definition.path, jsonBody, async (ctx) => {
         const agent = await authenticate(db, ctx, definition.access, definition.allowQueryToken);
@@ -92,6 +110,7 @@ export class ApiRoutes {
           params: definition.params ? parseOrThrow(definition.params, ctx.params, 'params') : ctx.params,
           query: definition.query ? parseOrThrow(definition.query, ctx.query, 'query') : ctx.query,
           body: definition.body ? parseOrThrow(definition.body, ctx.request.body ?? {}, 'body') : undefined,
+          headers: definition.headers ? parseOrThrow(definition.headers, ctx.headers, 'headers') : {},
           agent: agent as AuthenticatedAgent,
         };
         const result = await definition.handle(ctx, input);
@@ -115,11 +134,13 @@ export class ApiRoutes {
       },
     };
     const errors: Record<number, string> = {};
-    if (definition.params || definition.query || definition.body) errors[400] = STANDARD_ERRORS[400]!;
+    if (definition.params || definition.query || definition.body || definition.headers) errors[400] = STANDARD_ERRORS[400]!;
+    if (definition.body) Object.assign(errors, BODY_ERRORS);
     if (definition.access !== 'public') errors[401] = STANDARD_ERRORS[401]!;
     if (definition.access === 'admin') errors[403] = STANDARD_ERRORS[403]!;
     Object.assign(errors, definition.errors);
-    errors[400] = errors[400] ? `${errors[400]}; or ${INVALID_TEXT_400}` : `Invalid request: ${INVALID_TEXT_400}`;
+    const also = [...(definition.body ? [MALFORMED_BODY_400] : []), INVALID_TEXT_400].join('; or ');
+    errors[400] = errors[400] ? `${errors[400]}; or ${also}` : `Invalid request: ${also}`;
     for (const [status, description] of Object.entries(errors)) {
       responses[status] = { description, content: { 'application/json': { schema: errorBodySchema } } };
     }
@@ -132,7 +153,10 @@ export class ApiRoutes {
       request: {
         ...(definition.params ? { params: definition.params as never } : {}),
         ...(definition.query ? { query: definition.query as never } : {}),
-        ...(definition.body ? { body: { content: { 'application/json': { schema: definition.body } }, required: true } } : {}),
+        ...(definition.headers ? { headers: definition.headers as never } : {}),
+        ...(definition.body
+          ? { body: { content: { 'application/json': { schema: definition.body } }, required: !definition.body.safeParse({}).success } }
+          : {}),
       },
       responses,
     };

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { E164_PATTERN } from '../../shared/phone-number.ts';
 import type { InboundMedia, InboundSms, StatusCallbackReport } from '../../shared/conversation-types.ts';
 import { TWILIO_OUTBOUND_STATUSES } from '../../shared/message-status.ts';
+import { checkInboundMediaUrl, type MediaUrlPolicy } from '../../sms/media-urls.ts';
 import { HttpError } from '../http-error.ts';
 
 const phone = z.string().regex(E164_PATTERN, 'must be an E.164 phone number');
@@ -41,14 +42,42 @@ function parse<T extends z.ZodType>(schema: T, params: Params): z.infer<T> {
   });
 }
 
-export function toInboundSms(params: Params, receivedAt = new Date()): InboundSms {
-  const valid = parse(inboundSchema, params);
+/** A MediaUrlN the webhook did not keep, and why (for the log; the URL itself is not repeated). */
+export interface DroppedMedia {
+  index: number;
+  reason: string;
+}
+
+/**
+ * Media URLs as Twilio names them are kept; any other (a `javascript:` URL, plain http, a host
+ * that is not Twilio's) is dropped, never stored: see src/sms/media-urls.ts. The text is kept
+ * either way — refusing would make Twilio give up on the whole message.
+ */
+function readMedia(params: Params, count: number, policy: MediaUrlPolicy): { media: InboundMedia[]; dropped: DroppedMedia[] } {
   const media: InboundMedia[] = [];
-  for (let index = 0; index < valid.NumMedia; index++) {
+  const dropped: DroppedMedia[] = [];
+  for (let index = 0; index < count; index++) {
     const url = params[`MediaUrl${index}`];
-    if (url) media.push({ url, contentType: params[`MediaContentType${index}`] ?? 'application/octet-stream' });
+    if (!url) continue;
+    const verdict = checkInboundMediaUrl(url, policy);
+    if (verdict.ok) media.push({ url: verdict.url, contentType: params[`MediaContentType${index}`] ?? 'application/octet-stream' });
+    else dropped.push({ index, reason: verdict.reason });
   }
-  return {
+  return { media, dropped };
+}
+
+export function toInboundSms(params: Params, receivedAt = new Date()): InboundSms {
+  return parseInboundSms(params, { receivedAt }).sms;
+}
+
+export function parseInboundSms(
+  params: Params,
+  options: { media?: MediaUrlPolicy; receivedAt?: Date } = {},
+): { sms: InboundSms; droppedMedia: DroppedMedia[] } {
+  const valid = parse(inboundSchema, params);
+  const receivedAt = options.receivedAt ?? new Date();
+  const { media, dropped } = readMedia(params, valid.NumMedia, options.media ?? {});
+  const sms: InboundSms = {
     messageSid: valid.MessageSid,
     from: valid.From,
     to: valid.To,
@@ -59,6 +88,7 @@ export function toInboundSms(params: Params, receivedAt = new Date()): InboundSm
     ...(valid.OptOutType ? { optOutType: valid.OptOutType } : {}),
     receivedAt: receivedAt.toISOString(),
   };
+  return { sms, droppedMedia: dropped };
 }
 
 export function toStatusReport(params: Params, receivedAt = new Date()): StatusCallbackReport & { from: string; to: string } {

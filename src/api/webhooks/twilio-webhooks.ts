@@ -1,25 +1,35 @@
-// Twilio's two webhooks. They only check the signature, hand the message to Temporal durably
-// and answer: 200 only once Temporal has it, 503 when it cannot be reached so Twilio retries.
+// Twilio's two webhooks. They check the signature, hand the message to Temporal durably and
+// answer: an inbound text gets 200 only once Temporal has it, 503 when it cannot be reached so
+// Twilio retries (or uses the fallback URL). A status callback is never retried by Twilio, so
+// it is recorded directly when it cannot be handed over (see status-callback-intake.ts).
 import Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
 import type { Middleware } from 'koa';
 import twilio from 'twilio';
+import type { Database } from '../../infra/database.ts';
 import type { Logger } from '../../infra/logger.ts';
 import type { ConversationGateway } from '../../temporal/conversation-client.ts';
 import { INBOUND_WEBHOOK_PATH, STATUS_WEBHOOK_PATH } from '../../shared/webhook-paths.ts';
 import { HttpError } from '../http-error.ts';
-import { toInboundSms, toStatusReport } from './twilio-params.ts';
+import { ROUTER_OPTIONS } from '../routing/router-methods.ts';
+import { takeStatusCallback } from './status-callback-intake.ts';
+import type { MediaUrlPolicy } from '../../sms/media-urls.ts';
+import { parseInboundSms, toStatusReport } from './twilio-params.ts';
 import { formParams, requireTwilioSignature, storableParams } from './twilio-signature.ts';
 
 export interface TwilioWebhookDeps {
+  db: Database;
   gateway: ConversationGateway;
   authToken: string;
   publicBaseUrl: string;
   bodyLimit: string;
+  /** Which inbound media URLs are kept (Twilio's hosts, and TWILIO_API_BASE_URL's origin). */
+  media: MediaUrlPolicy;
   log: Logger;
 }
 
 const EMPTY_TWIML = new twilio.twiml.MessagingResponse().toString();
+const DROPPED_MEDIA = 'inbound media URLs that are not https on a Twilio media host were dropped; the text is kept';
 const NORMALIZED = 'webhook parameters held NUL or unpaired surrogates; stored with U+FFFD in their place';
 
 const requireForm: Middleware = async (ctx, next) => {
@@ -40,7 +50,7 @@ async function handOver(log: Logger, what: string, deliver: () => Promise<string
 }
 
 export function twilioWebhookRouter(deps: TwilioWebhookDeps): Router {
-  const router = new Router();
+  const router = new Router(ROUTER_OPTIONS);
   const accept = [
     requireForm,
     bodyParser({ enableTypes: ['form'], formLimit: deps.bodyLimit, encoding: 'utf-8' }),
@@ -57,9 +67,11 @@ export function twilioWebhookRouter(deps: TwilioWebhookDeps): Router {
     // Text PostgreSQL cannot hold (NUL, unpaired surrogates) is replaced, not refused: Twilio
     // does not retry a 4xx, so refusing would lose the text; storing it raw would fail forever.
     const { params, changed } = storableParams(formParams(ctx.request.body));
-    const sms = { ...toInboundSms(params), ...(changed.has('Body') ? { bodyNormalized: true } : {}) };
+    const parsed = parseInboundSms(params, { media: deps.media });
+    const sms = { ...parsed.sms, ...(changed.has('Body') ? { bodyNormalized: true } : {}) };
     const log = deps.log.child({ messageSid: sms.messageSid });
     if (changed.size > 0) log.warn({ parameters: [...changed] }, NORMALIZED);
+    if (parsed.droppedMedia.length > 0) log.warn({ droppedMedia: parsed.droppedMedia }, DROPPED_MEDIA);
     await handOver(log, 'inbound message', () => deps.gateway.deliverInbound(sms));
     // Replies go out through the REST API (so they have SIDs and status callbacks), never TwiML.
     ctx.type = 'text/xml';
@@ -72,7 +84,7 @@ export function twilioWebhookRouter(deps: TwilioWebhookDeps): Router {
     const report = toStatusReport(params);
     const log = deps.log.child({ messageSid: report.messageSid, status: report.status });
     if (changed.size > 0) log.warn({ parameters: [...changed] }, NORMALIZED);
-    await handOver(log, 'status callback', () => deps.gateway.deliverStatus(report.from, report.to, report));
+    await takeStatusCallback(deps, report, log);
     ctx.status = 204;
   });
 

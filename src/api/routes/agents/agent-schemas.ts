@@ -1,5 +1,6 @@
 // Request and response shapes of the agents API.
 import { z } from 'zod';
+import { allowingPadding, NOT_BLANK, textField } from '../../routing/text-field.ts';
 
 export const agentSchema = z.object({
   id: z.uuid(),
@@ -17,14 +18,17 @@ export const agentWithTokenSchema = z.object({
   token: z.string().describe('The API token. Shown only in this answer: it is stored as a hash and cannot be read again'),
 });
 
+/** zod's own email rule (z.email()), allowing the whitespace that is trimmed away. */
+const EMAIL_PATTERN = allowingPadding(z.regexes.email);
+
 export const createAgentBody = z.object({
-  name: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
-  email: z
-    .string()
-    .trim()
-    .toLowerCase()
-    .pipe(z.email('must be an email address').max(254, 'must be at most 254 characters'))
-    .describe('Unique (case-insensitive; stored lower-cased)'),
+  name: textField({ minLength: 1, maxLength: 100, pattern: NOT_BLANK, patternMessage: 'must not be blank' }).transform((name) => name.trim()),
+  email: textField({
+    maxLength: 254,
+    pattern: EMAIL_PATTERN,
+    patternMessage: 'must be an email address',
+    description: 'Unique (case-insensitive; stored lower-cased, surrounding whitespace removed)',
+  }).transform((email) => email.trim().toLowerCase()),
   role: z.enum(['agent', 'admin']).default('agent'),
 });
 

@@ -7,6 +7,7 @@ import type { ApiDeps } from '../../api-deps.ts';
 import { HttpError } from '../../http-error.ts';
 import type { ApiRoutes } from '../../routing/api-routes.ts';
 import { viaWorkflow } from '../../temporal-errors.ts';
+import { actingAs } from './acting-agent.ts';
 import { conversationDetail, conversationKeyOf, findConversationOr404 } from './conversation-detail.ts';
 import { conversationDetailSchema, conversationIdParams } from './schemas.ts';
 
@@ -15,11 +16,13 @@ const assignBody = z.object({
   force: z.boolean().optional().meta({ description: 'Take the conversation over from the agent holding it (admins only)' }),
 });
 
-async function checkAssignable(deps: ApiDeps, agentId: string): Promise<void> {
-  const target = await deps.db.agent.findUnique({ where: { id: agentId }, select: { active: true } });
+/** The assignee's name; refuses an unknown or deactivated agent. */
+async function assignableName(deps: ApiDeps, agentId: string): Promise<string> {
+  const target = await deps.db.agent.findUnique({ where: { id: agentId }, select: { active: true, name: true } });
   if (!target?.active) {
     throw new HttpError(422, 'agent_not_assignable', `No active agent has id ${agentId}`, { fields: [{ field: 'body.agentId', message: 'not an active agent' }] });
   }
+  return target.name;
 }
 
 export function registerAssignConversation(routes: ApiRoutes, deps: ApiDeps): void {
@@ -43,9 +46,14 @@ export function registerAssignConversation(routes: ApiRoutes, deps: ApiDeps): vo
       const conversation = await findConversationOr404(deps, params.id);
       if (body.force && agent.role !== 'admin') throw new HttpError(403, 'forbidden', 'Only admins may take a conversation over from another agent');
       const agentId = body.agentId ?? agent.id;
-      if (agentId !== agent.id) await checkAssignable(deps, agentId);
+      const agentName = agentId === agent.id ? agent.name : await assignableName(deps, agentId);
       const live = await viaWorkflow(() =>
-        deps.commands.update(conversationKeyOf(conversation), assignUpdate, { agentId, actingAgentId: agent.id, ...(body.force ? { force: true } : {}) }),
+        deps.commands.update(conversationKeyOf(conversation), assignUpdate, {
+          agentId,
+          agentName,
+          ...actingAs(agent),
+          ...(body.force ? { force: true } : {}),
+        }),
       );
       return conversationDetail(deps, conversation.id, agent.id, live);
     },

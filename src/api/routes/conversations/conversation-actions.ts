@@ -14,6 +14,7 @@ import type { ConversationActionRequest, ConversationState } from '../../../shar
 import type { ApiDeps } from '../../api-deps.ts';
 import type { ApiRoutes } from '../../routing/api-routes.ts';
 import { viaWorkflow } from '../../temporal-errors.ts';
+import { actingAs } from './acting-agent.ts';
 import { conversationDetail, conversationKeyOf, findConversationOr404 } from './conversation-detail.ts';
 import { conversationDetailSchema, conversationIdParams } from './schemas.ts';
 
@@ -28,14 +29,23 @@ interface Action {
   takesReason: boolean;
   /** The 409 this action can answer. */
   conflict?: string;
+  /** Only the assigned agent or an admin may take it on an assigned conversation. */
+  ownersOnly: boolean;
 }
 
 const ACTIONS: Action[] = [
-  { name: 'unassign', summary: 'Unassign a conversation', update: unassignUpdate, takesReason: false, conflict: 'The conversation is not assigned (not_assigned)' },
-  { name: 'close', summary: 'Close a conversation (the customer’s next text reopens it)', update: closeUpdate, takesReason: true, conflict: 'The conversation is already closed (conversation_closed)' },
-  { name: 'reopen', summary: 'Reopen a closed conversation', update: reopenUpdate, takesReason: false, conflict: 'The conversation is already open (conversation_open)' },
-  { name: 'flag', summary: 'Flag a conversation as needing attention', update: flagUpdate, takesReason: true },
-  { name: 'unflag', summary: 'Clear a conversation’s needs-attention flag', update: unflagUpdate, takesReason: false },
+  { name: 'unassign', summary: 'Unassign a conversation', update: unassignUpdate, takesReason: false, conflict: 'The conversation is not assigned (not_assigned)', ownersOnly: true },
+  {
+    name: 'close',
+    summary: 'Close a conversation: clears attention and releases its agent (the customer’s next text reopens it, unassigned and needing attention)',
+    update: closeUpdate,
+    takesReason: true,
+    conflict: 'The conversation is already closed (conversation_closed)',
+    ownersOnly: true,
+  },
+  { name: 'reopen', summary: 'Reopen a closed conversation (unassigned)', update: reopenUpdate, takesReason: false, conflict: 'The conversation is already open (conversation_open)', ownersOnly: false },
+  { name: 'flag', summary: 'Flag a conversation as needing attention', update: flagUpdate, takesReason: true, ownersOnly: false },
+  { name: 'unflag', summary: 'Clear a conversation’s needs-attention flag', update: unflagUpdate, takesReason: false, ownersOnly: true },
 ];
 
 function errorsOf(action: Action): Record<number, string> {
@@ -44,6 +54,7 @@ function errorsOf(action: Action): Record<number, string> {
     503: 'Temporal is unavailable (temporal_unavailable)',
   };
   if (action.conflict) errors[409] = action.conflict;
+  if (action.ownersOnly) errors[403] = 'Another agent has the conversation; only they or an admin may do this (not_assigned_to_you; the message names them)';
   return errors;
 }
 
@@ -63,7 +74,7 @@ export function registerConversationActions(routes: ApiRoutes, deps: ApiDeps): v
         const conversation = await findConversationOr404(deps, params.id);
         const reason = (body as z.infer<typeof reasonBody> | undefined)?.reason;
         const live = await viaWorkflow(() =>
-          deps.commands.update(conversationKeyOf(conversation), action.update, { actingAgentId: agent.id, ...(reason ? { reason } : {}) }),
+          deps.commands.update(conversationKeyOf(conversation), action.update, { ...actingAs(agent), ...(reason ? { reason } : {}) }),
         );
         return conversationDetail(deps, conversation.id, agent.id, live);
       },

@@ -2,7 +2,7 @@
 // each row's last message and the caller's unread count, in a fixed number of queries.
 import { z } from 'zod';
 import type { Prisma } from '../../../generated/prisma/client.ts';
-import { isE164 } from '../../../shared/phone-number.ts';
+import { E164_PATTERN, isE164 } from '../../../shared/phone-number.ts';
 import type { ApiDeps } from '../../api-deps.ts';
 import type { ApiRoutes } from '../../routing/api-routes.ts';
 import { decodeCursor, pageOf, type CursorPosition } from './cursor.ts';
@@ -11,7 +11,7 @@ import { conversationSummarySchema, nextCursorField, pageQuery } from './schemas
 import { toConversationSummaryJson } from './serializers.ts';
 import { unreadCountsOf } from './unread-counts.ts';
 
-const listQuery = pageQuery.extend({
+const listQuery = pageQuery('conversations').extend({
   status: z.enum(['open', 'closed']).optional(),
   assignedTo: z
     .union([z.literal('me'), z.literal('none'), z.uuid()])
@@ -28,7 +28,8 @@ const listQuery = pageQuery.extend({
     .transform((value) => value.replace(/^ /, '+'))
     .refine(isE164, 'must be an E.164 number, e.g. +447700900123 (encode the + as %2B)')
     .optional()
-    .meta({ description: 'E.164; encode the + as %2B' }),
+    // The pattern isE164 checks (a leading space, an unencoded +, is forgiven as well).
+    .meta({ description: 'E.164; encode the + as %2B', pattern: E164_PATTERN.source }),
 });
 
 const listResponse = z.object({ conversations: z.array(conversationSummarySchema), nextCursor: nextCursorField });

@@ -17,7 +17,7 @@ export function registerListEvents(routes: ApiRoutes, deps: ApiDeps): void {
     tag: 'Conversations',
     access: 'agent',
     params: conversationIdParams,
-    query: pageQuery,
+    query: pageQuery('events'),
     response: { status: 200, description: 'A page of audit events', schema: eventsResponse },
     errors: { 404: 'No conversation has this id (conversation_not_found)' },
     async handle(_ctx, { params, query }) {

@@ -1,6 +1,7 @@
 // GET /api/conversations/:id/messages: the conversation's messages, newest first.
 import { z } from 'zod';
 import type { ApiDeps } from '../../api-deps.ts';
+import { mediaUrlPolicy } from '../../media-url-policy.ts';
 import type { ApiRoutes } from '../../routing/api-routes.ts';
 import { findConversationOr404 } from './conversation-detail.ts';
 import { decodeCursor, pageOf } from './cursor.ts';
@@ -17,7 +18,7 @@ export function registerListMessages(routes: ApiRoutes, deps: ApiDeps): void {
     tag: 'Conversations',
     access: 'agent',
     params: conversationIdParams,
-    query: pageQuery,
+    query: pageQuery('messages'),
     response: { status: 200, description: 'A page of messages', schema: messagesResponse },
     errors: { 404: 'No conversation has this id (conversation_not_found)' },
     async handle(_ctx, { params, query }) {
@@ -32,7 +33,8 @@ export function registerListMessages(routes: ApiRoutes, deps: ApiDeps): void {
         take: query.limit + 1,
       });
       const { page, nextCursor } = pageOf(rows, query.limit, 'messages', (row) => ({ at: row.createdAt, id: row.id }));
-      return { messages: page.map(toMessageJson), nextCursor };
+      const media = mediaUrlPolicy(deps);
+      return { messages: page.map((message) => toMessageJson(message, media)), nextCursor };
     },
   });
 }

@@ -1,9 +1,11 @@
 // Request and response schemas shared by the conversation routes. They validate requests and,
 // through the route table, describe the API in the OpenAPI document.
 import { z } from 'zod';
+import { MAX_BODY_CHARACTERS, MAX_SEGMENTS } from '../../../shared/message-limits.ts';
+import { E164_PATTERN } from '../../../shared/phone-number.ts';
+import { NOT_BLANK, textField } from '../../routing/text-field.ts';
+import { cursorField, type CursorKind } from './cursor.ts';
 
-/** Twilio's limit for one message body, in characters (the workflow enforces the same). */
-export const MAX_BODY_CHARACTERS = 1600;
 export const MAX_MEDIA_URLS = 10;
 export const DEFAULT_PAGE_SIZE = 25;
 export const MAX_PAGE_SIZE = 100;
@@ -12,32 +14,49 @@ export const conversationIdParams = z.object({
   id: z.uuid().meta({ description: 'The conversation id' }),
 });
 
-export const pageQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE).meta({
-    description: `Rows per page, 1..${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE})`,
-  }),
-  cursor: z.string().max(512).optional().meta({ description: 'The `nextCursor` of the previous page' }),
-});
+/** `limit` and `cursor` of one list; the cursor's pattern is the list's own (cursor.ts). */
+export function pageQuery(kind: CursorKind) {
+  return z.object({
+    limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE).meta({
+      description: `Rows per page, 1..${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE})`,
+    }),
+    cursor: cursorField(kind).optional(),
+  });
+}
 
 /**
  * A message body as agents send it. Its rules (not empty, not only whitespace, at most 1600
- * characters counted as Twilio counts them) are checked by `checkMessageBody`, which answers
- * 400 invalid_message, the same refusal the workflow gives.
+ * characters counted as Twilio counts them, at most MAX_SEGMENTS segments) are checked by
+ * `checkMessageBody` (message-rules.ts), which answers 400 with a code of its own and the counts,
+ * the same refusal the workflow gives. `maxLength` counts code points (JSON Schema's rule), so it
+ * is a bound, not the whole rule: an emoji counts 2 towards Twilio's 1600.
  */
 export const messageBodyField = z.string().meta({
-  description: `The text, 1..${MAX_BODY_CHARACTERS} characters and not only whitespace (400 invalid_message otherwise)`,
+  description:
+    `The text: not only whitespace (400 invalid_message); at most ${MAX_BODY_CHARACTERS} characters as Twilio counts them, ` +
+    `UTF-16 code units, so an emoji counts 2 (400 body_too_long); at most ${MAX_SEGMENTS} SMS segments, i.e. 1600 GSM-7 ` +
+    'characters or about 737 characters of UCS-2 text such as text with emoji (400 too_many_segments)',
   minLength: 1,
   maxLength: MAX_BODY_CHARACTERS,
+  pattern: NOT_BLANK.source,
 });
 
+/** Checked by `checkMediaUrls` (message-rules.ts), which answers 400 invalid_media_url. */
 export const mediaUrlsField = z
-  .array(z.url({ protocol: /^https?$/ }))
+  .array(z.string().meta({ format: 'uri', pattern: '^https://' }))
   .max(MAX_MEDIA_URLS)
   .optional()
-  .meta({ description: `Public http(s) URLs of media to attach (MMS), at most ${MAX_MEDIA_URLS}` });
+  .meta({
+    description: `Public https URLs of media to attach (MMS), at most ${MAX_MEDIA_URLS}; any other scheme, or credentials in the URL: 400 invalid_media_url`,
+  });
 
-/** Phone numbers are checked by the handler, which answers 400 invalid_phone_number. */
-export const phoneNumberField = z.string().meta({ description: 'E.164, e.g. +447700900123', example: '+447700900123' });
+/** A phone number an agent gives; anything but E.164 answers 400 invalid_phone_number. */
+export const phoneNumberField = textField({
+  pattern: E164_PATTERN,
+  patternMessage: 'must be an E.164 phone number, e.g. +447700900123',
+  refusal: 'invalid_phone_number',
+  description: 'E.164, e.g. +447700900123',
+}).meta({ example: '+447700900123' });
 
 const timestamp = z.iso.datetime().meta({ description: 'ISO 8601' });
 

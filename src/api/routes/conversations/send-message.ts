@@ -3,13 +3,15 @@
 // after a second with the recorded `pending` message while Twilio is being retried.
 import { z } from 'zod';
 import { sendMessageUpdate } from '../../../shared/conversation-definitions.ts';
-import type { OutboundMessageResult } from '../../../shared/conversation-types.ts';
+import type { ActingAgent, OutboundMessageResult } from '../../../shared/conversation-types.ts';
 import type { ApiDeps } from '../../api-deps.ts';
+import { mediaUrlPolicy } from '../../media-url-policy.ts';
 import type { ConversationKey } from '../../../temporal/conversation-commands.ts';
 import type { ApiRoutes } from '../../routing/api-routes.ts';
 import { viaWorkflow } from '../../temporal-errors.ts';
+import { actingAs } from './acting-agent.ts';
 import { conversationKeyOf, findConversationOr404 } from './conversation-detail.ts';
-import { checkMessageBody } from './message-rules.ts';
+import { BODY_LIMIT_ERRORS, checkMediaUrls, checkMessageBody } from './message-rules.ts';
 import { conversationIdParams, mediaUrlsField, messageBodyField, messageSchema } from './schemas.ts';
 import { auditingOptOutRefusal, customerOptedOut } from './send-refusal-audit.ts';
 import { toMessageJson } from './serializers.ts';
@@ -17,6 +19,7 @@ import { toMessageJson } from './serializers.ts';
 const sendBody = z.object({ body: messageBodyField, mediaUrls: mediaUrlsField });
 
 export const SEND_ERRORS: Record<number, string> = {
+  403: 'Another agent has the conversation; only they or an admin may reply on it (not_assigned_to_you; the message names them)',
   409: 'The customer has opted out (customer_opted_out; the attempt is recorded as a send_refused audit event) or the conversation is closed (conversation_closed)',
   422: 'Twilio refused the message for good (twilio_rejected); `error.details` carries the stored messageId and Twilio errorCode',
   502: 'The message could not be sent, e.g. Twilio stayed unreachable through every retry (send_failed)',
@@ -26,6 +29,8 @@ export const SEND_ERRORS: Record<number, string> = {
 export interface AgentSend {
   key: ConversationKey;
   agentId: string;
+  /** The sender's name and role, for ownership checks and the audit trail. */
+  acting?: ActingAgent;
   body: string;
   mediaUrls?: string[];
 }
@@ -45,6 +50,7 @@ export function sendThroughWorkflow(deps: ApiDeps, send: AgentSend): Promise<Out
     deps.commands.update(send.key, sendMessageUpdate, {
       body: send.body,
       agentId: send.agentId,
+      ...send.acting,
       ...(send.mediaUrls?.length ? { mediaUrls: send.mediaUrls } : {}),
     }),
   );
@@ -53,7 +59,7 @@ export function sendThroughWorkflow(deps: ApiDeps, send: AgentSend): Promise<Out
 /** The stored row of a sent message, as the API shows messages. */
 export async function storedMessageJson(deps: ApiDeps, result: OutboundMessageResult) {
   const message = await deps.db.message.findUniqueOrThrow({ where: { id: result.messageId } });
-  return { ...toMessageJson(message), encoding: message.encoding ?? result.encoding };
+  return { ...toMessageJson(message, mediaUrlPolicy(deps)), encoding: message.encoding ?? result.encoding };
 }
 
 export function registerSendMessage(routes: ApiRoutes, deps: ApiDeps): void {
@@ -72,14 +78,15 @@ export function registerSendMessage(routes: ApiRoutes, deps: ApiDeps): void {
       schema: messageSchema,
     },
     errors: {
-      400: 'Invalid request (validation_failed), or an empty, whitespace-only or over-1600-character body (invalid_message)',
+      400: `Invalid request (validation_failed); an empty or whitespace-only body (invalid_message); ${BODY_LIMIT_ERRORS}; or a media URL that is not https (invalid_media_url)`,
       404: 'No conversation has this id (conversation_not_found)',
       ...SEND_ERRORS,
     },
     async handle(_ctx, { params, body, agent }) {
       const conversation = await findConversationOr404(deps, params.id);
       checkMessageBody(body.body);
-      const send = { key: conversationKeyOf(conversation), agentId: agent.id, body: body.body, mediaUrls: body.mediaUrls };
+      const mediaUrls = checkMediaUrls(body.mediaUrls);
+      const send = { key: conversationKeyOf(conversation), agentId: agent.id, acting: actingAs(agent), body: body.body, mediaUrls };
       const result = await auditingOptOutRefusal(deps.db, { ...send, conversationId: conversation.id }, async () => {
         await refuseIfOptedOut(deps, conversation.customerNumber);
         return sendThroughWorkflow(deps, send);

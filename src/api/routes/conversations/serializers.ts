@@ -1,6 +1,7 @@
 // Stored rows and live state as the API shows them: camelCase JSON, ISO 8601 timestamps.
 import type { Agent, Contact, Conversation, ConversationEvent, Message } from '../../../generated/prisma/client.ts';
 import type { ConversationState } from '../../../shared/conversation-types.ts';
+import { servableMediaUrls, type MediaUrlPolicy } from '../../../sms/media-urls.ts';
 
 type AgentRef = Pick<Agent, 'id' | 'name'>;
 
@@ -70,7 +71,8 @@ export function toLiveJson(state: ConversationState | null) {
   };
 }
 
-export function toMessageJson(message: Message) {
+/** `media`: the rules media URLs are shown by; a stored URL that breaks them is left out. */
+export function toMessageJson(message: Message, media: MediaUrlPolicy) {
   return {
     id: message.id,
     conversationId: message.conversationId,
@@ -84,7 +86,7 @@ export function toMessageJson(message: Message) {
     twilioSid: message.twilioSid,
     numSegments: message.numSegments,
     encoding: message.encoding,
-    mediaUrls: message.mediaUrls,
+    mediaUrls: servableMediaUrls(message.direction, message.mediaUrls, media),
     agentId: message.agentId,
     autoResponseRuleId: message.autoResponseRuleId,
     createdAt: iso(message.createdAt),

@@ -1,9 +1,12 @@
 // Request and response shapes of the auto-response rules API.
 import { z } from 'zod';
+import { NOT_BLANK, textField } from '../../routing/text-field.ts';
+import { MAX_BODY_CHARACTERS } from '../../../shared/message-limits.ts';
 
 export const MAX_KEYWORDS = 50;
 export const MAX_KEYWORD_LENGTH = 100;
-export const MAX_RESPONSE_LENGTH = 1600;
+// zod's max counts UTF-16 code units, as Twilio counts its 1600 (src/shared/message-limits.ts).
+export const MAX_RESPONSE_LENGTH = MAX_BODY_CHARACTERS;
 
 /** Matching ignores case, so keywords differing only in case are one keyword; the first spelling stays. */
 export function withoutCaseInsensitiveDuplicates(keywords: string[]): string[] {
@@ -16,16 +19,19 @@ export function withoutCaseInsensitiveDuplicates(keywords: string[]): string[] {
   });
 }
 
-const keyword = z
-  .string()
-  .trim()
-  .min(1, 'must not be empty')
-  .max(MAX_KEYWORD_LENGTH, `must be at most ${MAX_KEYWORD_LENGTH} characters`)
-  // Matching works on runs of letters and digits; a keyword without any could never match.
-  .refine((value) => /[\p{L}\p{N}]/u.test(value), 'must contain a letter or a digit');
+/** Matching works on runs of letters and digits; a keyword without any could never match. */
+const HAS_LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+
+const keyword = textField({
+  minLength: 1,
+  maxLength: MAX_KEYWORD_LENGTH,
+  pattern: HAS_LETTER_OR_DIGIT,
+  patternMessage: 'must contain a letter or a digit',
+  description: 'A word or phrase holding at least one letter or digit; surrounding whitespace is removed',
+}).transform((value) => value.trim());
 
 const fields = {
-  name: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
+  name: textField({ minLength: 1, maxLength: 100, pattern: NOT_BLANK, patternMessage: 'must not be blank' }).transform((name) => name.trim()),
   keywords: z
     .array(keyword)
     .min(1, 'needs at least one keyword')
@@ -36,8 +42,8 @@ const fields = {
     .string()
     .min(1, 'must not be empty')
     .max(MAX_RESPONSE_LENGTH, `must be at most ${MAX_RESPONSE_LENGTH} characters`)
-    .refine((value) => value.trim().length > 0, 'must not be blank')
-    .describe('The auto-reply text'),
+    .refine((value) => NOT_BLANK.test(value), 'must not be blank')
+    .meta({ description: 'The auto-reply text', pattern: NOT_BLANK.source }),
   priority: z
     .number()
     .int('must be a whole number')
@@ -59,6 +65,8 @@ export const createRuleBody = z.object({
   active: fields.active.default(true),
 });
 
+const RULE_FIELDS = ['name', 'keywords', 'response', 'priority', 'flagsAgent', 'optsOut', 'active'] as const;
+
 export const updateRuleBody = z
   .object({
     name: fields.name.optional(),
@@ -69,7 +77,9 @@ export const updateRuleBody = z
     optsOut: fields.optsOut.optional(),
     active: fields.active.optional(),
   })
-  .refine((body) => Object.values(body).some((value) => value !== undefined), 'give at least one field to change');
+  .refine((body) => Object.values(body).some((value) => value !== undefined), 'give at least one field to change')
+  // The same rule for the document: at least one of the fields is present.
+  .meta({ anyOf: RULE_FIELDS.map((field) => ({ required: [field] })) });
 
 export const ruleIdParams = z.object({ id: z.uuid('must be a rule id (uuid)') });
 
