@@ -24,6 +24,15 @@ describe('toHttpError', () => {
     expect(error).toMatchObject({ status, code, message: 'Our own words', details: { messageId: 'm1' } });
   });
 
+  it('answers a body refused by the workflow with the refusal’s own code and its counts, as the API’s own check does', () => {
+    const counts = { characters: 1800, encoding: 'UCS-2', segments: 28, maxCharacters: 1600, maxSegments: 11 };
+    const error = toHttpError(updateFailed(FailureType.InvalidMessage, 'Too long', [{ code: 'body_too_long', ...counts }]));
+    expect(error).toMatchObject({ status: 400, code: 'body_too_long', message: 'Too long', details: counts });
+    // Only the body refusals' codes are taken from details; anything else keeps the mapped code.
+    const other = toHttpError(updateFailed(FailureType.InvalidMessage, 'agentId is required', [{ code: 'drop_tables' }]));
+    expect(other).toMatchObject({ status: 400, code: 'invalid_message' });
+  });
+
   it.each([
     ['a type of the workflow that is not ours to show', 'SendFailed'],
     ["a driver's error type", 'PrismaClientKnownRequestError'],

@@ -86,6 +86,16 @@ describe('loadConfig', () => {
     expect(config.twilio?.phoneNumber).toBeUndefined();
   });
 
+  it('reads TWILIO_SENDER_NUMBERS as a comma-separated list of E.164 numbers, naming the variable when one is not', () => {
+    const twilio = { TWILIO_ACCOUNT_SID: SID, TWILIO_AUTH_TOKEN: TOKEN, TWILIO_PHONE_NUMBER: '+447488879172' };
+    expect(loadConfig({ ...twilio, TWILIO_SENDER_NUMBERS: ' +15005550006, +447700900001 ,' }).twilio?.senderNumbers).toEqual([
+      '+15005550006',
+      '+447700900001',
+    ]);
+    expect(loadConfig({ ...twilio, TWILIO_SENDER_NUMBERS: '' }).twilio?.senderNumbers).toBeUndefined();
+    expect(configError({ ...twilio, TWILIO_SENDER_NUMBERS: '+15005550006,main line' }).message).toContain('TWILIO_SENDER_NUMBERS');
+  });
+
   it('rejects an invalid TWILIO_ACCOUNT_SID, naming the variable', () => {
     for (const sid of ['AC123', 'SK' + '0'.repeat(32), SID + '0', 'AC' + 'g'.repeat(32)]) {
       const error = configError({ TWILIO_ACCOUNT_SID: sid, TWILIO_AUTH_TOKEN: TOKEN, TWILIO_PHONE_NUMBER: '+447488879172' });

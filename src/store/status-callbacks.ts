@@ -32,7 +32,6 @@ export async function recordStatusCallback(db: Database, report: StatusCallbackR
 
     const receivedAt = new Date(report.receivedAt);
     const message = await tx.message.findUnique({ where: { twilioSid: report.messageSid } });
-    console.error(message ? 'REC-PROBE: matched' : 'REC-PROBE: unmatched');
     let applied = false;
     if (message && isForwardStatus(message.status, report.status)) {
       const result = await tx.message.updateMany({

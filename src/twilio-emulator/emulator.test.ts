@@ -229,6 +229,29 @@ describe('Messages API: errors', () => {
     await expect(sender()(sms({ body: 'x'.repeat(1600) }))).resolves.toMatchObject({ numSegments: 11 });
   });
 
+  it('counts the 1600 in UTF-16 code units as Twilio does: 900 emoji are refused with 21617 in Twilio’s error JSON, 800 pass', async () => {
+    const { status, json } = await rawCreate({ To: CUSTOMER, From: BUSINESS_NUMBER, Body: '😀'.repeat(900) });
+    expect(status).toBe(400);
+    expect(json).toEqual({
+      code: 21617,
+      message: 'The concatenated message body exceeds the 1600 character limit.',
+      more_info: 'https://www.twilio.com/docs/errors/21617',
+      status: 400,
+    });
+    expect((await rawCreate({ To: CUSTOMER, From: BUSINESS_NUMBER, Body: '😀'.repeat(801) })).json.code).toBe(21617);
+    // Twilio itself takes 1600 code units of emoji (25 segments); the cap on segments is the app's own.
+    await expect(sender()(sms({ body: '😀'.repeat(800) }))).resolves.toMatchObject({ numSegments: 25 });
+    expect(emulator.messages().map((message) => message.body.length)).toEqual([1600]);
+  });
+
+  it('refuses a MediaUrl that is not http(s) with 21620', async () => {
+    for (const url of ['javascript:alert(1)', 'data:image/png;base64,AAAA', 'example.com/a.png']) {
+      const { status, json } = await rawCreate({ To: CUSTOMER, From: BUSINESS_NUMBER, Body: 'hi', MediaUrl: url });
+      expect({ status, code: json.code, message: json.message }, url).toEqual({ status: 400, code: 21620, message: 'Invalid media URL(s)' });
+    }
+    expect(emulator.messages()).toEqual([]);
+  });
+
   it('answers wrong credentials with 401 / 20003', async () => {
     const error = await sendError(sender({ authToken: 'wrong-token' })(sms()));
     expect(error).toMatchObject({ httpStatus: 401, code: 20003, retryable: false });

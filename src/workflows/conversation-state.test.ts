@@ -34,6 +34,7 @@ describe('initialState', () => {
       conversationId: null,
       status: 'open',
       assignedAgentId: null,
+      assignedAgentName: null,
       needsAttention: false,
       attentionReason: null,
       optedOut: false,
@@ -161,6 +162,7 @@ describe('snapshot', () => {
     const state = stateWith({
       conversationId: 'c-1',
       assignedAgentId: 'agent-7',
+      assignedAgentName: 'Grace',
       needsAttention: true,
       attentionReason: 'No auto-response matched; needs an agent',
       optedOut: false,
@@ -173,6 +175,7 @@ describe('snapshot', () => {
       conversationId: 'c-1',
       status: 'open',
       assignedAgentId: 'agent-7',
+      assignedAgentName: 'Grace',
       needsAttention: true,
       attentionReason: 'No auto-response matched; needs an agent',
       optedOut: false,

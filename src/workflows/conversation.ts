@@ -1,11 +1,12 @@
-// One long-running workflow per (business number, customer number). Everything that touches
-// the conversation goes through one ordered job queue, so messages, sends and status callbacks
-// are applied one at a time in arrival order; update handlers decide synchronously (so racing
-// agents see each other's decisions) and queue their I/O.
+// One long-running workflow per (business number, customer number): the wiring. Everything
+// that touches the conversation goes through one ordered job queue, so texts, status callbacks
+// and agent actions are applied one at a time in arrival order; update handlers decide
+// synchronously (so racing agents see each other's decisions) and queue their I/O; sends wait in
+// the outbox. What to do with a text is decided in shared/inbound-decision.ts, how the state
+// changes (with its row and live event) in conversation-changes.ts, how it shows in the
+// Temporal UI in ui-mirror.ts.
 import {
-  ActivityFailure,
   allHandlersFinished,
-  ApplicationFailure,
   condition,
   continueAsNew,
   currentUpdateInfo,
@@ -42,13 +43,6 @@ import type {
 } from '../shared/conversation-types.ts';
 import { FailureType } from '../shared/failure-types.ts';
 import { decideInbound } from '../shared/inbound-decision.ts';
-import {
-  SA_ASSIGNED_AGENT,
-  SA_BUSINESS_NUMBER,
-  SA_CONVERSATION_STATUS,
-  SA_CUSTOMER_NUMBER,
-  SA_NEEDS_ATTENTION,
-} from '../shared/search-attributes.ts';
 import { rejection, validateSendMessage } from './conversation-validators.ts';
 import {
   answeredByAgent,
@@ -65,8 +59,10 @@ import {
 } from './conversation-changes.ts';
 import type { SendMessageInput } from '../activities/outbound-activities.ts';
 import { applicationFailureOf, db, failureType, twilio } from './activity-proxies.ts';
+import { describeFailure, explainSendFailure } from './failure-words.ts';
 import { Outbox, outcomeWithin, type SendOutcome } from './outbox.ts';
 import { Patches } from './patches.ts';
+import { detailsOf, searchAttributeKey, searchAttributesOf } from './ui-mirror.ts';
 import {
   compactForContinueAsNew,
   describeLimit,
@@ -83,12 +79,6 @@ type Job = CarriedJob | { kind: 'task'; run: () => Promise<void> };
 
 /** How long an agent's send waits for Twilio's answer before answering with the pending message. */
 const AGENT_SEND_WAIT_MS = 1_000;
-
-/** Our own failure types: their messages were written by us and may be shown to agents. */
-const OWN_FAILURE_TYPES = new Set<string>(Object.values(FailureType));
-
-/** Failures whose message may be stored and shown: ours, and Twilio's answers as we word them. */
-const SAFE_MESSAGE_TYPES = new Set<string>([...OWN_FAILURE_TYPES, 'TwilioSendError']);
 
 interface OutboundRequest {
   body: string;
@@ -524,13 +514,6 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
     await send(request, key).catch((error: unknown) => log.warn('automatic message not sent', { error: String(error) }));
   }
 
-  /** Turns a failed send into an update failure the API can explain, without foreign text. */
-  function explainSendFailure(error: unknown): ApplicationFailure {
-    const cause = applicationFailureOf(error);
-    if (cause?.type && OWN_FAILURE_TYPES.has(cause.type)) return rejection(cause.type, cause.message, cause.details ?? undefined);
-    return rejection('SendFailed', 'The message could not be sent');
-  }
-
   /** Records a change in the database: the conversation's columns, its audit event, its live event. */
   async function record(change: Change | undefined, key: string): Promise<void> {
     if (!change) return;
@@ -541,35 +524,11 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
 
   /** Mirrors the live state into search attributes (for ops' filters) and the UI's details line. */
   function publish(): void {
-    const agent = state.assignedAgentId ? (state.assignedAgentName ?? state.assignedAgentId) : undefined;
-    const key = JSON.stringify([state.status, agent, state.needsAttention]);
+    const key = searchAttributeKey(state);
     if (key !== published) {
       published = key;
-      upsertSearchAttributes([
-        { key: SA_BUSINESS_NUMBER, value: businessNumber },
-        { key: SA_CUSTOMER_NUMBER, value: customerNumber },
-        { key: SA_CONVERSATION_STATUS, value: state.status },
-        { key: SA_ASSIGNED_AGENT, value: agent ?? 'unassigned' },
-        { key: SA_NEEDS_ATTENTION, value: state.needsAttention },
-      ]);
+      upsertSearchAttributes(searchAttributesOf(state, { businessNumber, customerNumber }));
     }
-    const details = [
-      `**${state.status}**`,
-      agent ? `assigned to ${agent}` : 'unassigned',
-      state.needsAttention ? `needs attention: ${state.attentionReason ?? ''}` : undefined,
-      state.optedOut ? 'customer opted out' : undefined,
-    ].filter(Boolean);
-    setCurrentDetails(details.join(' · '));
+    setCurrentDetails(detailsOf(state));
   }
-}
-
-/**
- * Why a job or a send failed, in words safe to store and show: our own failures' messages, and
- * for anything else only its kind (the worker's log has the details, which may quote data).
- */
-function describeFailure(error: unknown): string {
-  const cause = applicationFailureOf(error);
-  const activity = error instanceof ActivityFailure ? ` in ${error.activityType}` : '';
-  if (cause?.type && SAFE_MESSAGE_TYPES.has(cause.type)) return `${cause.message}${activity ? ` (${activity.trim()}, retries exhausted)` : ''}`;
-  return `Failed${activity} after its retries (${cause?.type ?? (error as Error)?.name ?? 'Error'}); the worker's log has the details`;
 }

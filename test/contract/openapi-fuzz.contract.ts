@@ -4,6 +4,9 @@
 // on any 5xx, any answer whose status or body the document does not declare, and any request the
 // document calls valid that the API refuses (400/422…).
 import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestAgent, type TestAgent } from '../support/agents.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
@@ -28,9 +31,11 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-function runCli(cli: string, args: string[], env: NodeJS.ProcessEnv): Promise<number | null> {
+const HOOKS = path.join(import.meta.dirname, 'schemathesis_hooks.py');
+
+function runCli(cli: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<number | null> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cli, args, { stdio: ['ignore', 'inherit', 'inherit'], env });
+    const child = spawn(cli, args, { stdio: ['ignore', 'inherit', 'inherit'], ...options });
     child.once('error', reject);
     child.once('exit', (code) => resolve(code));
   });
@@ -61,6 +66,20 @@ it('finds no server error, no undeclared answer and no valid request refused', a
     ...(process.env.CONTRACT_SEED ? ['--seed', process.env.CONTRACT_SEED] : []),
     ...EXCLUDED.flatMap((entry) => ['--exclude-path', entry.path]),
   ];
-  const code = await runCli(cli, args, { ...process.env, PYTHONUNBUFFERED: '1' });
-  expect(code, 'Schemathesis reported failures (see its output above)').toBe(0);
+  // Its example database and reports go to a directory of their own, not the working tree.
+  const cwd = await mkdtemp(path.join(os.tmpdir(), 'sms-contract-'));
+  try {
+    const env = {
+      ...process.env,
+      PYTHONUNBUFFERED: '1',
+      SCHEMATHESIS_HOOKS: HOOKS,
+      CONTRACT_BASE_URL: stack.baseUrl,
+      CONTRACT_TWILIO_AUTH_TOKEN: stack.authToken,
+      CONTRACT_AGENT_ID: admin.id,
+    };
+    const code = await runCli(cli, args, { cwd, env });
+    expect(code, 'Schemathesis reported failures (see its output above)').toBe(0);
+  } finally {
+    await rm(cwd, { recursive: true, force: true });
+  }
 });

@@ -1,9 +1,7 @@
 // GET /api/events: the live events (new messages, delivery statuses, assignments, closes, flags…)
 // as Server-Sent Events. Each carries ids, not content; a client fetches the details it shows.
-import type { Context } from 'koa';
 import { z } from 'zod';
 import type { ApiDeps } from '../api-deps.ts';
-import { HttpError } from '../http-error.ts';
 import { createSseConnection } from '../live-events/sse-connection.ts';
 import { formatLiveEvent, formatReset } from '../live-events/sse-format.ts';
 import type { ApiRoutes } from '../routing/api-routes.ts';
@@ -15,10 +13,8 @@ const RETRY_MS = 2_000;
 const MAX_BUFFERED_BYTES = 1024 * 1024;
 /** Live event ids are PostgreSQL bigints: decimals up to 2^63 - 1, one pattern for check and document. */
 const EVENT_ID_PATTERN = decimalAtMost('9223372036854775807');
-function isEventId(value: string): boolean {
-  return EVENT_ID_PATTERN.test(value);
-}
-const eventId = textField({ pattern: EVENT_ID_PATTERN, patternMessage: 'must be a live event id (a decimal number)' });
+const NOT_AN_EVENT_ID = 'must be a live event id (a decimal number)';
+const eventId = textField({ pattern: EVENT_ID_PATTERN, patternMessage: NOT_AN_EVENT_ID });
 
 const eventsQuery = z.object({
   lastEventId: eventId
@@ -26,6 +22,13 @@ const eventsQuery = z.object({
     .describe('Resume after this event id, as the Last-Event-ID header does (the header wins when both are given)'),
   conversationId: z.uuid().optional().describe('Only events of this conversation'),
   access_token: z.string().optional().describe('The bearer token, for EventSource clients that cannot send headers'),
+});
+
+const eventsHeaders = z.object({
+  // EventSource sends it when it reconnects; an empty one is no id, as in the SSE spec.
+  'last-event-id': textField({ pattern: new RegExp(`^$|${EVENT_ID_PATTERN.source}`), patternMessage: NOT_AN_EVENT_ID })
+    .optional()
+    .describe('The id of the last event received (sent by EventSource when it reconnects); replays what came after it'),
 });
 
 /** The JSON on each event's `data:` line. */
@@ -63,18 +66,6 @@ const STREAM_DESCRIPTION = [
   '`event: reset` (data `{ reason, resumeAfterId }`) comes first: refetch what you show.',
 ].join(' ');
 
-function lastEventIdOf(ctx: Context, fromQuery: string | undefined): string | undefined {
-  const header = ctx.get('Last-Event-ID').trim();
-  if (!header) return fromQuery;
-  if (!isEventId(header)) {
-    const message = 'must be a live event id (a decimal number)';
-    throw new HttpError(400, 'validation_failed', `headers.last-event-id: ${message}`, {
-      fields: [{ field: 'headers.last-event-id', message }],
-    });
-  }
-  return header;
-}
-
 export function registerEventRoutes(routes: ApiRoutes, deps: ApiDeps): void {
   // The stream itself is text; the JSON inside each event is published as a named schema.
   const { $schema: _dialect, ...liveEventJsonSchema } = z.toJSONSchema(liveEventSchema);
@@ -88,6 +79,7 @@ export function registerEventRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     access: 'agent',
     allowQueryToken: true,
     query: eventsQuery,
+    headers: eventsHeaders,
     response: {
       status: 200,
       description: STREAM_DESCRIPTION,
@@ -97,8 +89,8 @@ export function registerEventRoutes(routes: ApiRoutes, deps: ApiDeps): void {
           'id: 42\nevent: message.received\ndata: {"id":"42","type":"message.received","conversationId":"…","messageId":"…","data":{},"createdAt":"2026-01-01T12:00:00.000Z"}\n\n',
       }),
     },
-    async handle(ctx, { query }) {
-      const lastEventId = lastEventIdOf(ctx, query.lastEventId);
+    async handle(ctx, { query, headers }) {
+      const lastEventId = headers['last-event-id'] || query.lastEventId;
       const connection = createSseConnection(ctx, {
         heartbeatMs: HEARTBEAT_MS,
         retryMs: RETRY_MS,

@@ -11,7 +11,7 @@ const phone = z.string().regex(E164_PATTERN, 'must be an E.164 phone number');
 const messageSid = z.string().regex(/^(SM|MM)[0-9a-fA-F]{32}$/, 'must be a Twilio message SID');
 const count = z.coerce.number().int().min(0).max(100);
 
-const inboundSchema = z.object({
+export const inboundSchema = z.object({
   MessageSid: messageSid,
   From: phone,
   To: phone,
@@ -22,7 +22,7 @@ const inboundSchema = z.object({
   OptOutType: z.enum(['STOP', 'START', 'HELP']).optional(),
 });
 
-const statusSchema = z.object({
+export const statusSchema = z.object({
   MessageSid: messageSid,
   MessageStatus: z.enum(TWILIO_OUTBOUND_STATUSES),
   From: phone,
