@@ -6,13 +6,15 @@
 // ("The concatenated message body exceeds the 1600 character limit"), and its error page warns
 // that emoji and other non-GSM-7 characters "can use more space … and cause the message to exceed
 // the limit sooner than expected" (https://www.twilio.com/docs/api/errors/21617). What it counts
-// is UTF-16 code units: 900 emoji (900 code points, 1800 code units) are refused with 21617. So
-// a character outside the Basic Multilingual Plane (an emoji, a flag half) counts 2 here, and
-// everything else counts 1 — `string.length`, not `[...string].length`.
+// is UTF-16 code units: a reply of 900 emoji (900 code points, 1800 code units) was refused with
+// 21617 (issue "Truthful state agents can rely on"). So a character outside the Basic
+// Multilingual Plane (an emoji, each half of a flag) counts 2 here and everything else 1 —
+// `string.length`, not `[...string].length`. (Whether Twilio counts a GSM-7 extension character
+// such as € as 2 is not documented; it counts 1 here, and the segment cap below bounds those.)
 //
 // Our own cap on segments: Twilio accepts a UCS-2 body of 1600 code units, which goes out as 24+
-// billed segments, and carriers may refuse such long UCS-2 messages (error 30019; Twilio
-// recommends staying under 320 characters: https://help.twilio.com/articles/360033806753).
+// billed segments, and carriers may refuse such long UCS-2 messages with 30019; Twilio recommends
+// staying under 320 characters (https://support.twilio.com/hc/en-us/articles/360033806753).
 // We refuse anything over MAX_SEGMENTS, the segments of the longest GSM-7 body Twilio accepts
 // (1600 / 153 per part → 11). So no GSM-7 body Twilio takes is refused, and a UCS-2 body may cost
 // no more than the longest plain-text one (about 737 characters, fewer with emoji).

@@ -43,7 +43,7 @@ import type {
 } from '../shared/conversation-types.ts';
 import { FailureType } from '../shared/failure-types.ts';
 import { decideInbound } from '../shared/inbound-decision.ts';
-import { rejection, validateSendMessage } from './conversation-validators.ts';
+import { checkSendAllowed, rejection, validateSendMessage } from './conversation-validators.ts';
 import {
   answeredByAgent,
   assign,
@@ -176,7 +176,7 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
     const origin = updateOrigin();
     const sending = await enqueue(async () => {
       // The state may have changed while this request waited its turn (an opt-out, a close).
-      validateSendMessage(state, request);
+      checkSendAllowed(state, request);
       const outbound = { body: request.body, author: 'agent' as const, agentId: request.agentId, mediaUrls: request.mediaUrls };
       const queued = await send(outbound, `${origin}:send`);
       const answered = answeredByAgent(state, { agentId: request.agentId, name: request.actingAgentName });
@@ -196,7 +196,7 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
   function sendInQueue(request: SendMessageRequest): Promise<OutboundMessageResult> {
     const origin = updateOrigin();
     return enqueue(async () => {
-      validateSendMessage(state, request);
+      checkSendAllowed(state, request);
       let result: OutboundMessageResult;
       try {
         const outbound = { body: request.body, author: 'agent' as const, agentId: request.agentId, mediaUrls: request.mediaUrls };

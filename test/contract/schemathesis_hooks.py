@@ -40,12 +40,12 @@ def twilio_signature(url: str, form: str) -> str:
 
 
 def encoded_form(body) -> str:
-    if body is None:
-        return ""
     if isinstance(body, bytes):
         return body.decode("utf-8", "replace")
     if isinstance(body, str):
         return body
+    if not isinstance(body, (dict, list)):
+        return ""  # no body at all
     prepared = requests.Request("POST", BASE_URL, data=body).prepare()
     raw = prepared.body or ""
     return raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw

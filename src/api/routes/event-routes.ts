@@ -57,6 +57,27 @@ export const liveEventSchema = z
   })
   .describe("The JSON on each live event's data line");
 
+/** The data of an `event: reset`. */
+const liveEventResetSchema = z
+  .object({
+    reason: z.enum(['history_truncated', 'unknown_event_id']),
+    resumeAfterId: z.string().describe('Carry on from this id (also the event\'s SSE id) once you have refetched'),
+  })
+  .describe('The JSON on the data line of an `event: reset`');
+
+/**
+ * One event of the stream, as OpenAPI 3.2's itemSchema describes stream items and as
+ * Schemathesis checks them: the SSE fields, with the data line's JSON as its content schema.
+ */
+const streamEventSchema = z.object({
+  id: textField({ pattern: EVENT_ID_PATTERN }).describe('The event id; send it back as Last-Event-ID'),
+  event: z.enum([...liveEventSchema.shape.type.options, 'reset']),
+  data: z.string().meta({
+    contentMediaType: 'application/json',
+    contentSchema: { oneOf: [{ $ref: '#/components/schemas/LiveEvent' }, { $ref: '#/components/schemas/LiveEventReset' }] },
+  }),
+});
+
 const STREAM_DESCRIPTION = [
   'A `text/event-stream` that stays open. Each event is',
   '`id: <id>` / `event: <type>` / `data: <LiveEvent as JSON>`; a comment line `: heartbeat` comes every 15 s.',
@@ -68,8 +89,10 @@ const STREAM_DESCRIPTION = [
 
 export function registerEventRoutes(routes: ApiRoutes, deps: ApiDeps): void {
   // The stream itself is text; the JSON inside each event is published as a named schema.
-  const { $schema: _dialect, ...liveEventJsonSchema } = z.toJSONSchema(liveEventSchema);
-  routes.registry.registerComponent('schemas', 'LiveEvent', liveEventJsonSchema as never);
+  for (const [name, schema] of [['LiveEvent', liveEventSchema], ['LiveEventReset', liveEventResetSchema]] as const) {
+    const { $schema: _dialect, ...jsonSchema } = z.toJSONSchema(schema);
+    routes.registry.registerComponent('schemas', name, jsonSchema as never);
+  }
 
   routes.add({
     method: 'get',
@@ -84,9 +107,13 @@ export function registerEventRoutes(routes: ApiRoutes, deps: ApiDeps): void {
       status: 200,
       description: STREAM_DESCRIPTION,
       contentType: 'text/event-stream',
-      schema: z.string().meta({
-        example:
-          'id: 42\nevent: message.received\ndata: {"id":"42","type":"message.received","conversationId":"…","messageId":"…","data":{},"createdAt":"2026-01-01T12:00:00.000Z"}\n\n',
+      schema: streamEventSchema.meta({
+        description: 'Each event of the stream',
+        example: {
+          id: '42',
+          event: 'message.received',
+          data: '{"id":"42","type":"message.received","conversationId":"…","messageId":"…","data":{},"createdAt":"2026-01-01T12:00:00.000Z"}',
+        },
       }),
     },
     async handle(ctx, { query, headers }) {

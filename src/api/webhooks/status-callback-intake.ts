@@ -50,12 +50,14 @@ export async function takeStatusCallback(
   }
 
   if (!ours) {
+    let recorded;
     try {
-      await within(RECORD_DEADLINE_MS, 'recording the status callback', recordStatusCallback(deps.db, report));
+      recorded = await within(RECORD_DEADLINE_MS, 'recording the status callback', recordStatusCallback(deps.db, report));
     } catch (error) {
       throw new HttpError(503, 'database_unavailable', 'The status callback could not be recorded right now', undefined, { cause: error });
     }
-    log.info('status callback for a message we did not send: recorded as unmatched, no workflow started');
+    // `applied` only if our SID was written between the check and the write: recorded as ours.
+    log.info({ applied: recorded.applied }, 'status callback about no message of ours: recorded, no workflow started');
     return 'recorded_unmatched';
   }
 

@@ -41,9 +41,22 @@ export const messageBodyField = z.string().meta({
   pattern: NOT_BLANK.source,
 });
 
-/** Checked by `checkMediaUrls` (message-rules.ts), which answers 400 invalid_media_url. */
+/**
+ * The media URLs the document promises to take: https, a host of letters, digits and single
+ * hyphens whose last label is letters (so never one WHATWG URL parsing refuses, such as an
+ * out-of-range IPv4 or a bad punycode label), an optional port up to 65535, and RFC 3986
+ * characters after it. Every URL it matches passes `checkOutboundMediaUrl` (which stays the
+ * check: it also takes IP hosts and more); a looser pattern let the contract run send URLs the
+ * check refuses.
+ */
+const URL_TEXT = "(?:[A-Za-z0-9._~!$&'()*+,;=:@/?-]|%[0-9A-Fa-f]{2})*";
+const PORT = '(?::(?:6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[0-9]{1,4}))?';
+export const HTTPS_URL_PATTERN = new RegExp(
+  `^https://(?:[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*\\.)+[A-Za-z]+${PORT}(?:/${URL_TEXT})?(?:#${URL_TEXT})?$`,
+);
+
 export const mediaUrlsField = z
-  .array(z.string().meta({ format: 'uri', pattern: '^https://' }))
+  .array(z.string().meta({ format: 'uri', pattern: HTTPS_URL_PATTERN.source }))
   .max(MAX_MEDIA_URLS)
   .optional()
   .meta({

@@ -16,15 +16,19 @@ import { BODY_LIMIT_ERRORS, checkMessageBody, checkPhoneNumber } from './message
 import { conversationDetailSchema, messageBodyField, messageSchema, phoneNumberField } from './schemas.ts';
 import { refuseIfOptedOut, SEND_ERRORS, sendThroughWorkflow, storedMessageJson } from './send-message.ts';
 import { auditingOptOutRefusal } from './send-refusal-audit.ts';
-import { chooseSender } from './sender-rules.ts';
+import { chooseSender, configuredSenders } from './sender-rules.ts';
 
-const startBody = z.object({
-  customerNumber: phoneNumberField,
-  businessNumber: phoneNumberField.optional().meta({
-    description: 'E.164; one of the configured senders (TWILIO_PHONE_NUMBER, TWILIO_SENDER_NUMBERS), by default TWILIO_PHONE_NUMBER',
-  }),
-  body: messageBodyField,
-});
+/** The document lists the configured senders, the only business numbers chooseSender takes. */
+function startBody(senders: string[]) {
+  return z.object({
+    customerNumber: phoneNumberField,
+    businessNumber: phoneNumberField.optional().meta({
+      description: 'E.164; one of the configured senders (TWILIO_PHONE_NUMBER, TWILIO_SENDER_NUMBERS), by default TWILIO_PHONE_NUMBER',
+      ...(senders.length > 0 ? { enum: senders } : {}),
+    }),
+    body: messageBodyField,
+  });
+}
 
 const startResponse = z.object({ conversation: conversationDetailSchema, message: messageSchema });
 
@@ -61,7 +65,7 @@ export function registerStartConversation(routes: ApiRoutes, deps: ApiDeps): voi
     summary: 'Start a conversation: send the first message to a customer; the caller takes the conversation',
     tag: 'Conversations',
     access: 'agent',
-    body: startBody,
+    body: startBody(configuredSenders(deps.twilio.config)),
     response: {
       status: 201,
       description: 'The first message was accepted by Twilio; the conversation (reused and reopened if one existed) and the message',
