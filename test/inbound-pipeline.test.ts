@@ -80,6 +80,10 @@ describe('a customer asking for help', () => {
     });
     expect(conversation.attentionReason).toMatch(/Help/);
 
+    // Ops see who is texting which number in the Temporal UI's list, and the agent state on its page.
+    const description = await stack.client.workflow.getHandle(stack.workflowId(customer)).describe();
+    expect(await description.staticSummary()).toBe(`SMS with ${customer} on ${BUSINESS_NUMBER}`);
+
     await settled(customer, 1);
     const messages = await messagesOf(customer);
     expect(messages.filter((message) => message.direction === 'inbound')).toHaveLength(1);

@@ -3,8 +3,7 @@
 import type { Client } from '@temporalio/client';
 import { CONVERSATION_WORKFLOW_TYPE, inboundMessageSignal, statusCallbackSignal } from '../shared/conversation-definitions.ts';
 import type { InboundSms, StatusCallbackReport } from '../shared/conversation-types.ts';
-import { conversationWorkflowId } from '../shared/workflow-id.ts';
-import type { ConversationWorkflowInput } from '../workflows/conversation-state.ts';
+import { conversationStart } from './conversation-start.ts';
 
 /** Twilio waits 15 s for our answer; Temporal must have the message well before that. */
 const HANDOFF_DEADLINE_MS = 5_000;
@@ -16,10 +15,7 @@ export interface ConversationGateway {
 }
 
 export function createConversationGateway(client: Client, taskQueue: string): ConversationGateway {
-  function startOptions(businessNumber: string, customerNumber: string) {
-    const input: ConversationWorkflowInput = { businessNumber, customerNumber };
-    return { workflowId: conversationWorkflowId(businessNumber, customerNumber), taskQueue, args: [input] };
-  }
+  const startOptions = (businessNumber: string, customerNumber: string) => conversationStart(businessNumber, customerNumber, taskQueue);
 
   async function withDeadline(run: () => Promise<unknown>): Promise<void> {
     await client.connection.withDeadline(Date.now() + HANDOFF_DEADLINE_MS, run);

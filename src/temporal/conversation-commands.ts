@@ -5,7 +5,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { CONVERSATION_WORKFLOW_TYPE, stateQuery } from '../shared/conversation-definitions.ts';
 import type { ConversationState } from '../shared/conversation-types.ts';
 import { conversationWorkflowId } from '../shared/workflow-id.ts';
-import type { ConversationWorkflowInput } from '../workflows/conversation-state.ts';
+import { conversationStart } from './conversation-start.ts';
 
 export interface ConversationKey {
   businessNumber: string;
@@ -21,11 +21,8 @@ export interface ConversationCommands {
 export function createConversationCommands(client: Client, taskQueue: string): ConversationCommands {
   return {
     async update(conversation, update, arg) {
-      const input: ConversationWorkflowInput = { ...conversation };
       const startWorkflowOperation = new WithStartWorkflowOperation(CONVERSATION_WORKFLOW_TYPE, {
-        workflowId: conversationWorkflowId(conversation.businessNumber, conversation.customerNumber),
-        taskQueue,
-        args: [input],
+        ...conversationStart(conversation.businessNumber, conversation.customerNumber, taskQueue),
         workflowIdConflictPolicy: 'USE_EXISTING',
       });
       return client.workflow.executeUpdateWithStart(update, { args: [arg], startWorkflowOperation });
