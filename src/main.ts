@@ -8,7 +8,7 @@ import { startSystem } from './runtime/start-system.ts';
 import { printBanner } from './startup-banner.ts';
 
 const config = loadConfig();
-const log = createLogger(config.logLevel, 'sms');
+const log = createLogger(config.logLevel, 'sms', config.logFormat);
 const shutdown = new ShutdownStack(log);
 shutdown.exitOnSignals();
 

@@ -168,17 +168,17 @@ describe('the OpenAPI document', () => {
     };
     const expected: [string, string, string[]][] = [
       ['get', '/api/rules', ['200', '400', '401']],
-      ['post', '/api/rules', ['201', '400', '401', '403', '409']],
-      ['patch', '/api/rules/{id}', ['200', '400', '401', '403', '404', '409']],
+      ['post', '/api/rules', ['201', '400', '401', '403', '409', '413', '415']],
+      ['patch', '/api/rules/{id}', ['200', '400', '401', '403', '404', '409', '413', '415']],
       ['delete', '/api/rules/{id}', ['204', '400', '401', '403', '404']],
       ['get', '/api/agents', ['200', '400', '401']],
       ['get', '/api/agents/me', ['200', '400', '401']],
-      ['post', '/api/agents', ['201', '400', '401', '403', '409']],
+      ['post', '/api/agents', ['201', '400', '401', '403', '409', '413', '415']],
       ['post', '/api/agents/{id}/deactivate', ['200', '400', '401', '403', '404', '409']],
       ['post', '/api/agents/{id}/rotate-token', ['200', '400', '401', '403', '404', '409']],
       ['get', '/api/stats', ['200', '400', '401']],
       ['get', '/api/test-twilio-config', ['200', '400', '401', '403']],
-      ['post', '/api/test-twilio-config', ['200', '400', '401', '403', '409', '422', '502', '503']],
+      ['post', '/api/test-twilio-config', ['200', '400', '401', '403', '409', '413', '415', '422', '502', '503']],
     ];
     for (const [method, path, statuses] of expected) {
       const operation = document.paths[path]?.[method];

@@ -143,7 +143,9 @@ describe('access', () => {
     const { body } = await requestJson(stack.baseUrl, 'GET', '/api/openapi.json');
     const operation = body.paths['/api/events'].get;
     expect(Object.keys(operation.responses['200'].content)).toEqual(['text/event-stream']);
-    expect(operation.parameters.map((parameter: { name: string }) => parameter.name).sort()).toEqual(['access_token', 'conversationId', 'lastEventId']);
+    const named = (where: string) => operation.parameters.filter((parameter: { in: string }) => parameter.in === where).map((parameter: { name: string }) => parameter.name).sort();
+    expect(named('query')).toEqual(['access_token', 'conversationId', 'lastEventId']);
+    expect(named('header')).toEqual(['last-event-id']);
     expect(operation.responses['401']).toBeDefined();
     expect(body.components.schemas.LiveEvent.properties.type.enum).toContain('message.received');
   });

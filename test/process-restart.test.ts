@@ -182,6 +182,9 @@ beforeAll(async () => {
     API_HOST: '127.0.0.1',
     API_PORT: String(apiPort),
     API_BASE_URL: apiBaseUrl,
+    // Other test files run worker processes at the same time: no fixed metrics ports.
+    WORKER_METRICS_PORT: '0',
+    TEMPORAL_SDK_METRICS_PORT: '0',
   };
   api = new ServiceProcess('api', 'src/api/server.ts', env);
   worker = new ServiceProcess('worker', 'src/worker.ts', env);

@@ -108,7 +108,7 @@ function legacyLiveEvent(
   return type && { type, data: { ...event.data, ...patch, ...(event.agentId ? { actingAgentId: event.agentId } : {}) } };
 }
 
-export function createConversationActivities({ db, settings }: ActivityDependencies) {
+export function createConversationActivities({ db, settings, metrics }: ActivityDependencies) {
   async function activeRules(tx: Prisma.TransactionClient): Promise<AutoResponseRuleSnapshot[]> {
     const rules = await tx.autoResponseRule.findMany({ where: { active: true }, orderBy: { priority: 'asc' } });
     return rules.map(({ id, name, keywords, response, priority, flagsAgent, optsOut }) => ({
@@ -293,7 +293,7 @@ export function createConversationActivities({ db, settings }: ActivityDependenc
       const change = input.optedOut
         ? { optedOut: true, optedOutAt: now, optOutKeyword: input.keyword }
         : { optedOut: false, optedInAt: now, optOutKeyword: input.keyword };
-      await db.$transaction(async (tx) => {
+      const changed = await db.$transaction(async (tx) => {
         if (input.conversationId) {
           const recorded = await recordEventOnce(tx, input.key, {
             conversationId: input.conversationId,
@@ -301,7 +301,7 @@ export function createConversationActivities({ db, settings }: ActivityDependenc
             agentId: null,
             data: { keyword: input.keyword },
           });
-          if (!recorded) return;
+          if (!recorded) return false;
         }
         await tx.contact.upsert({
           where: { phoneNumber: input.customerNumber },
@@ -313,7 +313,13 @@ export function createConversationActivities({ db, settings }: ActivityDependenc
           conversationId: input.conversationId,
           data: { customerNumber: input.customerNumber, keyword: input.keyword },
         });
+        return true;
       });
+      // Only the run that committed the change counts it, not a re-run that found it done.
+      if (changed) {
+        if (input.optedOut) metrics?.optOuts.inc({ source: 'keyword' });
+        else metrics?.optIns.inc();
+      }
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { Database } from '../infra/database.ts';
 import type { Logger } from '../infra/logger.ts';
+import type { WorkerMetrics } from '../metrics/worker-metrics.ts';
 import type { ConversationSettings } from '../shared/conversation-types.ts';
 import type { FindSentSms, SendSms } from '../twilio/send-sms.ts';
 
@@ -12,4 +13,6 @@ export interface ActivityDependencies {
   statusCallbackUrl: string;
   settings: ConversationSettings;
   log: Logger;
+  /** Where sends, opt-outs and parked jobs are counted; absent: counted into a registry nobody reads. */
+  metrics?: WorkerMetrics;
 }

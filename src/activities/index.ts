@@ -2,6 +2,8 @@
 // database activities run as local activities (inside the workflow task that asks for them),
 // the Twilio send as a normal activity (its own task, retried with backoff for minutes).
 import { createConversationActivities } from './conversation-activities.ts';
+import { unexportedWorkerMetrics } from '../metrics/worker-metrics.ts';
+import { withActivityContext } from './activity-logger.ts';
 import type { ActivityDependencies } from './dependencies.ts';
 import { createOutboundRecordActivities, createSendActivities } from './outbound-activities.ts';
 import { createParkedJobActivities } from './parked-job-activities.ts';
@@ -22,7 +24,13 @@ function databaseProbe({ db }: ActivityDependencies) {
   };
 }
 
-export function createDbActivities(deps: ActivityDependencies) {
+/** Every activity logs with its workflow and activity ids, and counts into some registry. */
+function prepared(deps: ActivityDependencies): ActivityDependencies & { metrics: NonNullable<ActivityDependencies['metrics']> } {
+  return { ...deps, log: withActivityContext(deps.log), metrics: deps.metrics ?? unexportedWorkerMetrics() };
+}
+
+export function createDbActivities(given: ActivityDependencies) {
+  const deps = prepared(given);
   return classifyingStoreErrors({
     ...createConversationActivities(deps),
     ...createOutboundRecordActivities(deps),
@@ -31,11 +39,13 @@ export function createDbActivities(deps: ActivityDependencies) {
   }, databaseProbe(deps));
 }
 
-export function createTwilioActivities(deps: ActivityDependencies) {
-  return createSendActivities(deps);
+export function createTwilioActivities(given: ActivityDependencies) {
+  return createSendActivities(prepared(given));
 }
 
-export function createActivities(deps: ActivityDependencies) {
+export function createActivities(given: ActivityDependencies) {
+  // One metrics set for both, so a registry nobody reads is not made twice.
+  const deps = { ...given, metrics: given.metrics ?? unexportedWorkerMetrics() };
   return { ...createDbActivities(deps), ...createTwilioActivities(deps) };
 }
 

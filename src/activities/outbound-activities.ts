@@ -8,6 +8,7 @@ import { TwilioSendError, type AcceptedSms } from '../twilio/send-sms.ts';
 import type { Message } from '../generated/prisma/client.ts';
 import type { Database } from '../infra/database.ts';
 import type { ActivityDependencies } from './dependencies.ts';
+import type { SendResult } from '../metrics/worker-metrics.ts';
 import { publishLiveEvent } from './live-event-publisher.ts';
 
 export interface SendMessageInput {
@@ -62,7 +63,15 @@ async function recordPending(db: Database, input: SendMessageInput): Promise<Mes
 }
 
 /** The send itself, through Twilio: a normal activity, retried with backoff by the workflow. */
-export function createSendActivities({ db, sendSms, findSentSms, statusCallbackUrl, log }: ActivityDependencies) {
+export function createSendActivities({ db, sendSms, findSentSms, statusCallbackUrl, log, metrics }: ActivityDependencies) {
+  /** Counted once a send's fate is known; an auto-reply by its rule once Twilio has it. */
+  function countSend(input: SendMessageInput, result: SendResult, errorCode?: number | null): void {
+    metrics?.sends.inc({ author: input.author, result, error_code: errorCode == null ? '' : String(errorCode) });
+    if ((result === 'accepted' || result === 'settled') && input.author === 'auto_response') {
+      metrics?.autoReplies.inc({ rule_id: input.ruleId ?? '' });
+    }
+  }
+
   async function markAccepted(message: Message, accepted: AcceptedSms): Promise<Message> {
     return db.$transaction(async (tx) => {
       const updated = await tx.message.update({
@@ -109,6 +118,7 @@ export function createSendActivities({ db, sendSms, findSentSms, statusCallbackU
 
       const contact = await db.contact.findUnique({ where: { phoneNumber: input.to }, select: { optedOut: true } });
       if (contact?.optedOut && !input.allowOptedOut) {
+        countSend(input, 'opted_out');
         return refuse(message, 'refused', null, OPTED_OUT_MESSAGE, FailureType.CustomerOptedOut);
       }
 
@@ -117,19 +127,31 @@ export function createSendActivities({ db, sendSms, findSentSms, statusCallbackU
         // key, so look before sending again.
         const alreadySent = await findSentSms({ to: input.to, from: input.from, body: input.body, since: message.createdAt });
         if (alreadySent) {
-          log.info({ messageId: message.id, sid: alreadySent.sid }, 'settled an outbound message from an earlier attempt');
-          return toResult(await markAccepted(message, alreadySent));
+          log.info({ messageId: message.id, messageSid: alreadySent.sid }, 'settled an outbound message from an earlier attempt');
+          const settled = toResult(await markAccepted(message, alreadySent));
+          countSend(input, 'settled');
+          return settled;
         }
       } else {
         message = await db.message.update({ where: { id: message.id }, data: { status: 'sending' } });
       }
 
+      const endTwilioCall = metrics?.twilioSendDuration.startTimer();
+      let accepted: AcceptedSms;
       try {
-        const accepted = await sendSms({ to: input.to, from: input.from, body: input.body, statusCallback: statusCallbackUrl, mediaUrls: input.mediaUrls });
-        return toResult(await markAccepted(message, accepted));
+        accepted = await sendSms({ to: input.to, from: input.from, body: input.body, statusCallback: statusCallbackUrl, mediaUrls: input.mediaUrls });
+        endTwilioCall?.({ result: 'accepted' });
       } catch (error) {
         if (!(error instanceof TwilioSendError)) throw error;
+        const result: SendResult = error.optedOut ? 'opted_out' : error.retryable ? 'retryable_error' : 'rejected';
+        endTwilioCall?.({ result });
+        countSend(input, result, error.code);
+        log.warn(
+          { messageId: message.id, clientRef: input.clientRef, httpStatus: error.httpStatus, errorCode: error.code, result },
+          'Twilio did not accept an outbound message',
+        );
         if (error.optedOut) {
+          metrics?.optOuts.inc({ source: `twilio_${error.code}` });
           await db.contact.upsert({
             where: { phoneNumber: input.to },
             create: { phoneNumber: input.to, optedOut: true, optedOutAt: new Date(), optOutKeyword: `TWILIO_${error.code}` },
@@ -142,6 +164,9 @@ export function createSendActivities({ db, sendSms, findSentSms, statusCallbackU
         if (error.httpStatus > 0) await db.message.update({ where: { id: message.id }, data: { status: 'pending' } });
         throw error;
       }
+      const sent = toResult(await markAccepted(message, accepted));
+      countSend(input, 'accepted');
+      return sent;
     },
   };
 }

@@ -27,11 +27,11 @@ function storableJson(value: unknown): Prisma.InputJsonValue {
   ) as Prisma.InputJsonValue;
 }
 
-export function createParkedJobActivities({ db, log }: ActivityDependencies) {
+export function createParkedJobActivities({ db, log, metrics }: ActivityDependencies) {
   return {
     async parkJob(input: ParkJobInput): Promise<void> {
       const reason = normalizeStorableText(input.reason.slice(0, 1000)).text;
-      await db.$transaction(async (tx) => {
+      const parkedNow = await db.$transaction(async (tx) => {
         const parked = await tx.parkedJob.createMany({
           data: {
             id: input.key,
@@ -44,13 +44,15 @@ export function createParkedJobActivities({ db, log }: ActivityDependencies) {
           },
           skipDuplicates: true,
         });
-        if (parked.count === 0) return;
+        if (parked.count === 0) return false;
         await publishLiveEvent(tx, {
           type: 'conversation.job_failed',
           conversationId: input.conversationId,
           data: { kind: input.kind, messageSid: input.messageSid ?? null, reason, parkedJobId: input.key },
         });
+        return true;
       });
+      if (parkedNow) metrics?.parkedJobs.inc({ kind: input.kind });
       log.error({ workflowId: input.workflowId, kind: input.kind, messageSid: input.messageSid, reason }, 'conversation job parked after its retries');
     },
   };

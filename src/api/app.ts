@@ -1,6 +1,10 @@
 // Builds the HTTP application without listening, so tests and the server share it.
 import Router from '@koa/router';
 import Koa from 'koa';
+import { apiMetrics } from '../metrics/api-metrics.ts';
+import type { Registry } from '../metrics/registry.ts';
+import { opsRouter } from '../ops/ops-router.ts';
+import type { Readiness } from '../ops/readiness.ts';
 import type { ConversationGateway } from '../temporal/conversation-client.ts';
 import type { ApiDeps } from './api-deps.ts';
 import { errorMiddleware } from './error-middleware.ts';
@@ -15,10 +19,15 @@ import { registerTwilioConfigRoutes } from './routes/twilio-config-routes.ts';
 import { ApiRoutes } from './routing/api-routes.ts';
 import { ROUTER_OPTIONS } from './routing/router-methods.ts';
 import { twilioWebhookRouter } from './webhooks/twilio-webhooks.ts';
+import { webhookMetrics } from './webhooks/webhook-metrics.ts';
 
 export interface AppDeps extends ApiDeps {
   gateway: ConversationGateway;
   webhookBodyLimit: string;
+  /** Served at /metrics; the webhooks and the live-event hub count into it. */
+  metrics: Registry;
+  /** Answers /readyz. */
+  readiness: Readiness;
 }
 
 const API_VERSION = '0.1.0';
@@ -46,7 +55,13 @@ export function createApp(deps: AppDeps): Koa {
     if (error.code === 'ERR_STREAM_PREMATURE_CLOSE') return;
     deps.log.warn({ err: error }, 'HTTP stream error');
   });
+  // Outside the error middleware, so it sees the status the error middleware answered with.
+  app.use(webhookMetrics(deps.metrics));
   app.use(errorMiddleware(deps.log));
+
+  // /healthz, /readyz, /metrics: for the platform, not agents (no token, not in OpenAPI).
+  const ops = opsRouter({ registry: deps.metrics, readiness: deps.readiness });
+  app.use(ops.routes());
 
   const webhooks = twilioWebhookRouter({
     db: deps.db,
@@ -56,6 +71,7 @@ export function createApp(deps: AppDeps): Koa {
     bodyLimit: deps.webhookBodyLimit,
     media: mediaUrlPolicy(deps),
     log: deps.log,
+    metrics: apiMetrics(deps.metrics),
   });
   app.use(webhooks.routes()).use(webhooks.allowedMethods({ throw: false }));
 

@@ -9,12 +9,13 @@ import { createDatabase } from '../infra/database.ts';
 import { createLogger } from '../infra/logger.ts';
 import { lazyTemporalClient, migrateWhenAvailable } from '../infra/service-connections.ts';
 import { ShutdownStack } from '../infra/shutdown.ts';
+import { describeTemporalConnection, temporalConnectionOptions } from '../infra/temporal-connection-options.ts';
 import { describeDatabaseUrl, retryUntilAvailable } from '../infra/wait-for-service.ts';
 import { required } from '../runtime/require.ts';
 import { startApiServer } from './start-api.ts';
 
 const config = loadConfig();
-const log = createLogger(config.logLevel, 'api');
+const log = createLogger(config.logLevel, 'api', config.logFormat);
 const shutdown = new ShutdownStack(log);
 shutdown.exitOnSignals();
 
@@ -22,10 +23,11 @@ try {
   const databaseUrl = required(config.database.url, 'DATABASE_URL', 'the API on its own');
   const address = required(config.temporal.address, 'TEMPORAL_ADDRESS', 'the API on its own');
   const twilio = required(config.twilio, 'TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN', 'the API on its own');
+  const temporalConnection = temporalConnectionOptions(address, config.temporal);
   await migrateWhenAvailable(databaseUrl, { log, signal: shutdown.signal });
   const db = createDatabase(databaseUrl, { log });
   shutdown.add('database client', () => db.$disconnect());
-  const temporal = lazyTemporalClient(address, config.temporal.namespace);
+  const temporal = lazyTemporalClient(temporalConnection, config.temporal.namespace);
   shutdown.add('client connection', () => temporal.close());
   // The live-event hub reads the database as it starts; should PostgreSQL have gone again since
   // the migrations, wait once more. A port we cannot listen on is a configuration error.
@@ -53,7 +55,7 @@ try {
     },
   );
   shutdown.add('API server', () => api.close());
-  log.info({ listen: api.listenUrl, webhooks: webhookUrls(config), temporal: address }, 'API listening');
+  log.info({ listen: api.listenUrl, webhooks: webhookUrls(config), temporal: describeTemporalConnection(temporalConnection) }, 'API listening');
 } catch (error) {
   // Aborted waits end here too when a signal stops the process: that is no failure.
   if (!shutdown.stopRequested) {

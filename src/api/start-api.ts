@@ -5,6 +5,10 @@ import type { Client } from '@temporalio/client';
 import type { TwilioConfig } from '../config/config.ts';
 import type { Database } from '../infra/database.ts';
 import type { Logger } from '../infra/logger.ts';
+import { apiMetrics } from '../metrics/api-metrics.ts';
+import { createMetricsRegistry, type Registry } from '../metrics/registry.ts';
+import { createReadiness, CHECK_TIMEOUT_MS, type ReadinessCheck } from '../ops/readiness.ts';
+import { databaseCheck, migrationsCheck, temporalCheck } from '../ops/readiness-checks.ts';
 import { createConversationGateway } from '../temporal/conversation-client.ts';
 import { createConversationCommands } from '../temporal/conversation-commands.ts';
 import { createApp } from './app.ts';
@@ -23,6 +27,10 @@ export interface ApiServerOptions {
   host: string;
   port: number;
   log: Logger;
+  /** The process's metrics registry (shared with the worker in `npm start`); default: a new one. */
+  metrics?: Registry;
+  /** Further /readyz checks, e.g. the worker's when it runs in this process. */
+  readinessChecks?: ReadinessCheck[];
 }
 
 export interface RunningApi {
@@ -32,8 +40,21 @@ export interface RunningApi {
 }
 
 export async function startApiServer(options: ApiServerOptions): Promise<RunningApi> {
-  const liveEvents = await createLiveEventHub({ databaseUrl: options.databaseUrl, db: options.db, log: options.log });
+  const metrics = options.metrics ?? createMetricsRegistry();
+  const liveEvents = await createLiveEventHub({ databaseUrl: options.databaseUrl, db: options.db, log: options.log, metrics: apiMetrics(metrics) });
+  const temporal = options.temporalClient.connection;
+  const readiness = createReadiness(
+    [
+      databaseCheck(options.db),
+      migrationsCheck(options.db),
+      temporalCheck(() => temporal.withDeadline(Date.now() + CHECK_TIMEOUT_MS, () => temporal.workflowService.getSystemInfo({}))),
+      ...(options.readinessChecks ?? []),
+    ],
+    options.log,
+  );
   const app = createApp({
+    metrics,
+    readiness,
     db: options.db,
     gateway: createConversationGateway(options.temporalClient, options.taskQueue),
     commands: createConversationCommands(options.temporalClient, options.taskQueue),

@@ -22,6 +22,7 @@ describe('loadConfig', () => {
     expect(loadConfig({})).toEqual({
       env: 'development',
       logLevel: 'info',
+      logFormat: 'auto',
       api: { host: '127.0.0.1', port: 3000, baseUrl: 'http://localhost:3000', webhookBodyLimit: '64kb' },
       dataDir: '.data',
       database: { url: undefined, embeddedPort: 5433 },
@@ -38,6 +39,7 @@ describe('loadConfig', () => {
       emulatorPort: 3100,
       autoReply: { limit: 3, windowSeconds: 600 },
       closedConversationLingerSeconds: 3600,
+      worker: { metricsHost: '127.0.0.1', metricsPort: 9464, sdkMetricsPort: 9465, shutdownGraceSeconds: 30 },
     });
   });
 
@@ -145,6 +147,69 @@ describe('loadConfig', () => {
       const error = configError(env);
       expect(error.message, JSON.stringify(env)).not.toContain(TOKEN);
       expect(String(error.stack), JSON.stringify(env)).not.toContain(TOKEN);
+    }
+  });
+});
+
+describe('loadConfig: Temporal TLS and API key', () => {
+  const ADDRESS = { TEMPORAL_ADDRESS: 'sms.a1b2c.tmprl.cloud:7233', TEMPORAL_NAMESPACE: 'sms.a1b2c' };
+  const API_KEY = 'eyJhbGciOi.temporal-cloud-api-key.secret-part';
+
+  it('uses plain gRPC when nothing is set', () => {
+    const config = loadConfig(ADDRESS);
+    expect(config.temporal.tls).toBeUndefined();
+    expect(config.temporal.apiKey).toBeUndefined();
+  });
+
+  it('turns TLS on for mTLS files, a CA, an explicit TEMPORAL_TLS=true, or an API key', () => {
+    expect(loadConfig({ ...ADDRESS, TEMPORAL_TLS_CLIENT_CERT_PATH: '/certs/client.pem', TEMPORAL_TLS_CLIENT_KEY_PATH: '/certs/client.key' }).temporal.tls).toEqual({
+      clientCertPath: '/certs/client.pem',
+      clientKeyPath: '/certs/client.key',
+    });
+    expect(loadConfig({ ...ADDRESS, TEMPORAL_TLS_SERVER_CA_PATH: '/certs/ca.pem', TEMPORAL_TLS_SERVER_NAME: 'temporal.internal' }).temporal.tls).toEqual({
+      serverRootCaPath: '/certs/ca.pem',
+      serverName: 'temporal.internal',
+    });
+    expect(loadConfig({ ...ADDRESS, TEMPORAL_TLS: 'true' }).temporal.tls).toEqual({});
+    const cloud = loadConfig({ ...ADDRESS, TEMPORAL_API_KEY: ` ${API_KEY} ` });
+    expect(cloud.temporal).toMatchObject({ tls: {}, apiKey: API_KEY, namespace: 'sms.a1b2c' });
+    expect(loadConfig({ ...ADDRESS, TEMPORAL_TLS: 'false' }).temporal.tls).toBeUndefined();
+  });
+
+  it('refuses a client certificate without its key, and a key without its certificate, naming both variables', () => {
+    for (const env of [{ TEMPORAL_TLS_CLIENT_CERT_PATH: '/certs/client.pem' }, { TEMPORAL_TLS_CLIENT_KEY_PATH: '/certs/client.key' }]) {
+      const { message } = configError({ ...ADDRESS, ...env });
+      expect(message).toContain('TEMPORAL_TLS_CLIENT_CERT_PATH');
+      expect(message).toContain('TEMPORAL_TLS_CLIENT_KEY_PATH');
+    }
+  });
+
+  it('refuses TEMPORAL_TLS=false next to TLS files or an API key', () => {
+    expect(configError({ ...ADDRESS, TEMPORAL_TLS: 'false', TEMPORAL_TLS_SERVER_CA_PATH: '/certs/ca.pem' }).message).toContain('TEMPORAL_TLS_SERVER_CA_PATH');
+    const { message } = configError({ ...ADDRESS, TEMPORAL_TLS: 'false', TEMPORAL_API_KEY: API_KEY });
+    expect(message).toContain('TEMPORAL_API_KEY');
+    expect(message).not.toContain(API_KEY);
+  });
+
+  it('refuses TLS settings or an API key without TEMPORAL_ADDRESS (the embedded dev server has no TLS)', () => {
+    expect(configError({ TEMPORAL_API_KEY: API_KEY }).message).toMatch(/TEMPORAL_API_KEY.*TEMPORAL_ADDRESS/);
+    expect(configError({ TEMPORAL_TLS: 'true' }).message).toMatch(/TEMPORAL_TLS.*TEMPORAL_ADDRESS/);
+  });
+
+  it('rejects a TEMPORAL_TLS that is not true or false, naming it', () => {
+    expect(configError({ ...ADDRESS, TEMPORAL_TLS: 'yes' }).message).toContain('TEMPORAL_TLS');
+  });
+
+  it('never puts the API key in an error message', () => {
+    const envs: NodeJS.ProcessEnv[] = [
+      { TEMPORAL_API_KEY: API_KEY },
+      { ...ADDRESS, TEMPORAL_TLS: 'false', TEMPORAL_API_KEY: API_KEY },
+      { ...ADDRESS, TEMPORAL_API_KEY: API_KEY, TEMPORAL_TLS_CLIENT_CERT_PATH: '/certs/client.pem' },
+      { ...ADDRESS, TEMPORAL_API_KEY: API_KEY, TEMPORAL_TLS: 'maybe' },
+    ];
+    for (const env of envs) {
+      const error = configError(env);
+      expect(String(error.stack), JSON.stringify(Object.keys(env))).not.toContain(API_KEY);
     }
   });
 });

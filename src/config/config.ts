@@ -1,5 +1,6 @@
 // The one place configuration is read and validated. Everything else receives a Config.
 import { z } from 'zod';
+import { temporalSecurityEnv, temporalSecurityFrom, type TemporalSecurity } from './temporal-security.ts';
 
 const e164 = z.string().regex(/^\+[1-9]\d{1,14}$/, 'must be an E.164 phone number such as +447700900123');
 const optionalString = z
@@ -11,6 +12,8 @@ const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).def
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // auto: readable lines on a terminal, JSON lines otherwise (logger.ts).
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
 
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: port(3000),
@@ -29,6 +32,8 @@ const envSchema = z.object({
   TEMPORAL_PORT: port(7233),
   TEMPORAL_UI_PORT: port(8233),
   TEMPORAL_UI_URL: optionalString,
+  // TLS, mTLS and API key for a real cluster or Temporal Cloud (temporal-security.ts).
+  ...temporalSecurityEnv,
 
   TWILIO_ACCOUNT_SID: optionalString.pipe(z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits').optional()),
   TWILIO_AUTH_TOKEN: optionalString,
@@ -48,6 +53,13 @@ const envSchema = z.object({
   AUTO_REPLY_LIMIT: z.coerce.number().int().min(0).default(3),
   AUTO_REPLY_WINDOW_SECONDS: z.coerce.number().int().min(1).default(600),
   CLOSED_CONVERSATION_LINGER_SECONDS: z.coerce.number().int().min(0).default(3600),
+
+  // The worker's /metrics, /healthz, /readyz (0: off), the Temporal SDK's own Prometheus
+  // exporter (0: off), and how long a SIGTERM'd worker lets in-flight activities finish.
+  WORKER_METRICS_HOST: z.string().default('127.0.0.1'),
+  WORKER_METRICS_PORT: port(9464),
+  TEMPORAL_SDK_METRICS_PORT: port(9465),
+  WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -69,10 +81,11 @@ export interface TwilioConfig {
 export interface Config {
   env: Env['NODE_ENV'];
   logLevel: Env['LOG_LEVEL'];
+  logFormat: Env['LOG_FORMAT'];
   api: { host: string; port: number; baseUrl: string; webhookBodyLimit: string };
   dataDir: string;
   database: { url?: string; embeddedPort: number };
-  temporal: {
+  temporal: TemporalSecurity & {
     address?: string;
     namespace: string;
     taskQueue: string;
@@ -86,6 +99,14 @@ export interface Config {
   emulatorPort: number;
   autoReply: { limit: number; windowSeconds: number };
   closedConversationLingerSeconds: number;
+  worker: {
+    /** Where the worker serves /metrics, /healthz and /readyz; port 0: not served. */
+    metricsHost: string;
+    metricsPort: number;
+    /** The Temporal SDK's Prometheus exporter, on metricsHost; 0: off. */
+    sdkMetricsPort: number;
+    shutdownGraceSeconds: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -100,9 +121,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   }
   const env = parsed.data;
   const twilio = twilioFrom(env);
+  const temporalSecurity = temporalSecurityFrom(env, env.TEMPORAL_ADDRESS !== undefined);
+  if (typeof temporalSecurity === 'string') throw new ConfigError(temporalSecurity);
   return {
     env: env.NODE_ENV,
     logLevel: env.LOG_LEVEL,
+    logFormat: env.LOG_FORMAT,
     api: {
       host: env.API_HOST,
       port: env.API_PORT,
@@ -119,11 +143,18 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       port: env.TEMPORAL_PORT,
       uiPort: env.TEMPORAL_UI_PORT,
       uiUrl: env.TEMPORAL_UI_URL,
+      ...temporalSecurity,
     },
     twilio,
     emulatorPort: env.TWILIO_EMULATOR_PORT,
     autoReply: { limit: env.AUTO_REPLY_LIMIT, windowSeconds: env.AUTO_REPLY_WINDOW_SECONDS },
     closedConversationLingerSeconds: env.CLOSED_CONVERSATION_LINGER_SECONDS,
+    worker: {
+      metricsHost: env.WORKER_METRICS_HOST,
+      metricsPort: env.WORKER_METRICS_PORT,
+      sdkMetricsPort: env.TEMPORAL_SDK_METRICS_PORT,
+      shutdownGraceSeconds: env.WORKER_SHUTDOWN_GRACE_SECONDS,
+    },
   };
 }
 

@@ -5,6 +5,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { Logger } from './logger.ts';
 import { applyMigrations, MigrationError } from './migrations.ts';
+import { describeTemporalConnection, type TemporalConnectionOptions } from './temporal-connection-options.ts';
 import { describeDatabaseUrl, retryUntilAvailable, type BackoffOptions } from './wait-for-service.ts';
 
 export interface WaitOptions extends BackoffOptions {
@@ -33,13 +34,13 @@ export function migrateWhenAvailable(databaseUrl: string, options: WaitOptions):
   });
 }
 
-/** The worker's native connection, once the Temporal frontend at `address` answers. */
-export function connectWorkerToTemporal(address: string, options: WaitOptions): Promise<NativeConnection> {
-  return retryUntilAvailable('Temporal', () => NativeConnection.connect({ address }), {
+/** The worker's native connection, once the Temporal frontend answers. */
+export function connectWorkerToTemporal(temporal: TemporalConnectionOptions, options: WaitOptions): Promise<NativeConnection> {
+  return retryUntilAvailable('Temporal', () => NativeConnection.connect(temporal), {
     ...options,
     // A malformed address or TLS setting is a configuration error, not an outage.
     isPermanent: (error) => error instanceof TypeError,
-    context: { address },
+    context: describeTemporalConnection(temporal),
   });
 }
 
@@ -51,9 +52,9 @@ const TEMPORAL_RECONNECT_MAX_BACKOFF_MS = 5_000;
  * UNAVAILABLE, or the call's deadline), which the webhooks and agent routes already answer
  * with 503 temporal_unavailable. The gRPC channel reconnects by itself when Temporal is back.
  */
-export function lazyTemporalClient(address: string, namespace: string): { client: Client; close(): Promise<void> } {
+export function lazyTemporalClient(temporal: TemporalConnectionOptions, namespace: string): { client: Client; close(): Promise<void> } {
   const connection = Connection.lazy({
-    address,
+    ...temporal,
     // gRPC's reconnect backoff grows to 2 minutes by default: after a long outage the API would
     // go on answering 503 for that long once Temporal is back. 5 s is cheap for one channel.
     channelArgs: { 'grpc.max_reconnect_backoff_ms': TEMPORAL_RECONNECT_MAX_BACKOFF_MS },

@@ -16,8 +16,17 @@ const SDK_LEVEL: Record<string, LogLevel> = {
 
 let installed = false;
 
+export interface TemporalRuntimeOptions {
+  /**
+   * host:port where the SDK serves its own Prometheus metrics (worker task slots, poll and
+   * schedule-to-start latencies, sticky cache, activity and workflow task failures), on its
+   * own HTTP server inside the SDK's core (TEMPORAL_SDK_METRICS_PORT). Absent: not exported.
+   */
+  metricsBindAddress?: string;
+}
+
 /** Must run before the first worker or native connection is created; later calls do nothing. */
-export function installTemporalRuntime(log: Logger, level: string): void {
+export function installTemporalRuntime(log: Logger, level: string, options: TemporalRuntimeOptions = {}): void {
   if (installed) return;
   installed = true;
   const sdkLog = log.child({ component: 'temporal-sdk' });
@@ -34,7 +43,13 @@ export function installTemporalRuntime(log: Logger, level: string): void {
     shutdownSignals: [],
     // The SDK's Rust core (connections, poll retries while Temporal is away) logs through the
     // same pino logger as JSON lines, instead of printing coloured text to stderr.
-    telemetryOptions: { logging: { forward: {}, filter: { core: minimum, other: 'ERROR' } } },
+    telemetryOptions: {
+      logging: { forward: {}, filter: { core: minimum, other: 'ERROR' } },
+      // Prometheus names: counters end in _total, durations in seconds, as our own metrics do.
+      ...(options.metricsBindAddress
+        ? { metrics: { prometheus: { bindAddress: options.metricsBindAddress, countersTotalSuffix: true, unitSuffix: true, useSecondsForDurations: true } } }
+        : {}),
+    },
     logger: {
       log: (at, message, meta) => write(at, at.toLowerCase() as 'info')(message, meta),
       trace: write('TRACE', 'trace'),
@@ -44,4 +59,10 @@ export function installTemporalRuntime(log: Logger, level: string): void {
       error: write('ERROR', 'error'),
     },
   });
+}
+
+/** host:port for the SDK's exporter, or undefined when the port is 0 (off). */
+export function sdkMetricsBindAddress(host: string, port: number): string | undefined {
+  if (port === 0) return undefined;
+  return `${host.includes(':') ? `[${host}]` : host}:${port}`;
 }

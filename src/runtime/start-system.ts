@@ -13,10 +13,13 @@ import { startEmbeddedPostgres } from '../infra/embedded-postgres.ts';
 import type { Logger } from '../infra/logger.ts';
 import { lazyTemporalClient, migrateWhenAvailable } from '../infra/service-connections.ts';
 import { ShutdownStack } from '../infra/shutdown.ts';
+import { temporalConnectionOptions } from '../infra/temporal-connection-options.ts';
 import { startTemporalDevServer } from '../infra/temporal-dev-server.ts';
-import { installTemporalRuntime } from '../infra/temporal-runtime.ts';
+import { installTemporalRuntime, sdkMetricsBindAddress } from '../infra/temporal-runtime.ts';
+import { createMetricsRegistry } from '../metrics/registry.ts';
 import { createTwilioEmulator, type TwilioEmulator } from '../twilio-emulator/index.ts';
 import { bundleConversationWorkflows, superviseConversationWorker } from './worker-supervisor.ts';
+import { WorkerStatus, workerPollingCheck } from './worker-status.ts';
 
 /** Twilio's magic test number, used as the business number when the emulator stands in. */
 export const EMULATOR_PHONE_NUMBER = '+15005550006';
@@ -45,7 +48,14 @@ export interface RunningSystem {
 }
 
 export async function startSystem(config: Config, log: Logger, shutdown = new ShutdownStack(log)): Promise<RunningSystem> {
-  installTemporalRuntime(log, config.logLevel);
+  // The SDK's exporter gets its own port (TEMPORAL_SDK_METRICS_PORT); everything else is on the
+  // API's /metrics: one process, one registry, so the worker's port (WORKER_METRICS_PORT) is
+  // not opened here and cannot clash with anything.
+  installTemporalRuntime(log, config.logLevel, {
+    metricsBindAddress: sdkMetricsBindAddress(config.worker.metricsHost, config.worker.sdkMetricsPort),
+  });
+  const metrics = createMetricsRegistry();
+  const workerStatus = new WorkerStatus();
   try {
     await mkdir(config.dataDir, { recursive: true });
     const webhooks = webhookUrls(config);
@@ -80,6 +90,9 @@ export async function startSystem(config: Config, log: Logger, shutdown = new Sh
       temporalUiUrl ??= server.uiUrl;
     }
 
+    // The embedded dev server speaks plain gRPC; config.ts refuses TLS settings without an address.
+    const temporalConnection = temporalConnectionOptions(temporalAddress, config.temporal);
+
     let twilio = config.twilio;
     let emulator: TwilioEmulator | undefined;
     let emulatorUrl: string | undefined;
@@ -106,7 +119,7 @@ export async function startSystem(config: Config, log: Logger, shutdown = new Sh
     let workerRunning!: () => void;
     const firstRun = new Promise<void>((resolve) => (workerRunning = resolve));
     const workerStopped = superviseConversationWorker({
-      address: temporalAddress,
+      temporal: temporalConnection,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
       db,
@@ -117,11 +130,14 @@ export async function startSystem(config: Config, log: Logger, shutdown = new Sh
       workflowBundle,
       signal: shutdown.signal,
       onRunning: () => workerRunning(),
+      metrics,
+      status: workerStatus,
+      shutdownGraceSeconds: config.worker.shutdownGraceSeconds,
     });
     shutdown.add('worker', () => workerStopped.catch(() => undefined));
     await Promise.race([firstRun, workerStopped]);
 
-    const temporal = lazyTemporalClient(temporalAddress, config.temporal.namespace);
+    const temporal = lazyTemporalClient(temporalConnection, config.temporal.namespace);
     shutdown.add('client connection', () => temporal.close());
     const temporalClient = temporal.client;
     const api = await startApiServer({
@@ -136,6 +152,8 @@ export async function startSystem(config: Config, log: Logger, shutdown = new Sh
       host: config.api.host,
       port: config.api.port,
       log,
+      metrics,
+      readinessChecks: [workerPollingCheck(workerStatus)],
     });
     shutdown.add('API server', () => api.close());
 

@@ -13,6 +13,8 @@ import { startTestStack, type TestStack } from '../support/stack.ts';
 import { schemathesisCli } from './schemathesis-cli.ts';
 
 const MAX_EXAMPLES = Number(process.env.CONTRACT_MAX_EXAMPLES ?? 25);
+/** No 5xx; only documented statuses and bodies; nothing the document calls valid refused. */
+const CHECKS = 'not_a_server_error,status_code_conformance,response_schema_conformance,positive_data_acceptance';
 
 /** Per-operation settings, each with its reason. */
 const CONFIG = path.join(import.meta.dirname, 'schemathesis.toml');
@@ -52,7 +54,7 @@ it('finds no server error, no undeclared answer and no valid request refused', a
     '--header',
     `Authorization: Bearer ${admin.token}`,
     '--checks',
-    'not_a_server_error,status_code_conformance,response_schema_conformance,positive_data_acceptance',
+    process.env.CONTRACT_CHECKS ?? CHECKS,
     '--phases',
     'examples,coverage,fuzzing',
     '--max-examples',
@@ -64,6 +66,8 @@ it('finds no server error, no undeclared answer and no valid request refused', a
     '30',
     '--no-color',
     ...(process.env.CONTRACT_SEED ? ['--seed', process.env.CONTRACT_SEED] : []),
+    // Every request and answer (HAR) and the failures (JUnit), kept for a look afterwards.
+    ...(process.env.CONTRACT_REPORT_DIR ? ['--report', 'har,junit', '--report-dir', path.resolve(process.env.CONTRACT_REPORT_DIR)] : []),
   ];
   // Its example database and reports go to a directory of their own, not the working tree.
   const cwd = await mkdtemp(path.join(os.tmpdir(), 'sms-contract-'));

@@ -9,6 +9,7 @@ import { startApiServer } from '../../src/api/start-api.ts';
 import { createDatabase, type Database } from '../../src/infra/database.ts';
 import { createLogger } from '../../src/infra/logger.ts';
 import { installTemporalRuntime } from '../../src/infra/temporal-runtime.ts';
+import { createMetricsRegistry, type Registry } from '../../src/metrics/registry.ts';
 import type { ConversationSettings } from '../../src/shared/conversation-types.ts';
 import { conversationWorkflowId } from '../../src/shared/workflow-id.ts';
 import { INBOUND_WEBHOOK_PATH, STATUS_WEBHOOK_PATH } from '../../src/shared/webhook-paths.ts';
@@ -30,6 +31,8 @@ export interface TestStack {
   emulator: TwilioEmulator;
   client: Client;
   taskQueue: string;
+  /** The one registry the worker and the API count into, as in `npm start` (served at baseUrl/metrics). */
+  metrics: Registry;
   workflowId(customerNumber: string, businessNumber?: string): string;
   stop(): Promise<void>;
 }
@@ -53,6 +56,7 @@ export async function startTestStack(settings: Partial<ConversationSettings> = {
   const taskQueue = `test-${randomBytes(4).toString('hex')}`;
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
+  const metrics = createMetricsRegistry({ processMetrics: false });
 
   const emulator = createTwilioEmulator({
     accountSid,
@@ -75,6 +79,7 @@ export async function startTestStack(settings: Partial<ConversationSettings> = {
     settings: { autoReplyLimit: 3, autoReplyWindowSeconds: 600, closedLingerSeconds: 3600, ...settings },
     log,
     workflowBundle: { codePath: inject('workflowBundlePath') },
+    metrics,
   });
   const workerRun = worker.run();
 
@@ -92,6 +97,7 @@ export async function startTestStack(settings: Partial<ConversationSettings> = {
     host: '127.0.0.1',
     port,
     log,
+    metrics,
   });
 
   return {
@@ -105,6 +111,7 @@ export async function startTestStack(settings: Partial<ConversationSettings> = {
     emulator,
     client,
     taskQueue,
+    metrics,
     workflowId: (customerNumber, businessNumber = BUSINESS_NUMBER) => conversationWorkflowId(businessNumber, customerNumber),
     async stop() {
       // The emulator first, so no status callback is still on its way to a closed API.

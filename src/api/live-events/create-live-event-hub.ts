@@ -8,6 +8,7 @@
 // the connection that sent it (checked: a second connection's LISTEN never hears it).
 import type { Database } from '../../infra/database.ts';
 import type { Logger } from '../../infra/logger.ts';
+import type { ApiMetrics } from '../../metrics/api-metrics.ts';
 import { LIVE_EVENTS_CHANNEL } from '../../shared/live-events.ts';
 import { CommitOrderGate } from './commit-order-gate.ts';
 import type { LiveEventHub, LiveEventRecord, LiveEventSubscribeOptions } from './live-event-hub.ts';
@@ -33,6 +34,8 @@ export interface LiveEventHubOptions {
   gapMaxWaitMs?: number;
   listenerReconnectInitialDelayMs?: number;
   listenerReconnectMaxDelayMs?: number;
+  /** Counts the subscribers connected (sms_live_event_subscribers). */
+  metrics?: ApiMetrics;
 }
 
 const READ_BATCH = 500;
@@ -221,9 +224,10 @@ export async function createLiveEventHub(options: LiveEventHubOptions): Promise<
         active: true,
       };
       subscribers.add(subscriber);
+      options.metrics?.liveEventSubscribers.inc();
       const unsubscribe = () => {
         subscriber.active = false;
-        subscribers.delete(subscriber);
+        if (subscribers.delete(subscriber)) options.metrics?.liveEventSubscribers.dec();
       };
       if (afterId !== undefined) {
         try {
@@ -252,6 +256,7 @@ export async function createLiveEventHub(options: LiveEventHubOptions): Promise<
           log.error({ err: error }, 'live events: a subscriber failed on close');
         }
       }
+      options.metrics?.liveEventSubscribers.dec(subscribers.size);
       subscribers.clear();
     },
   };

@@ -2,12 +2,12 @@
 // handler) and described in the OpenAPI document from the same zod schemas, so the contract
 // cannot drift from the code, and tests can walk every route (the auth matrix does).
 import Router from '@koa/router';
-import { bodyParser } from '@koa/bodyparser';
 import { OpenAPIRegistry, type ResponseConfig, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import type { Database } from '../../infra/database.ts';
 import { authenticate, type Access, type AuthenticatedAgent } from '../auth/authenticate.ts';
+import { jsonBodyParser } from './json-body.ts';
 import { refuseUnstorableInput } from './storable-input.ts';
 import { parseOrThrow } from './validation.ts';
 
@@ -78,7 +78,7 @@ const STANDARD_ERRORS: Record<number, string> = {
 const MALFORMED_BODY_400 = 'a JSON body that does not parse, or whose top level is not an object or array (malformed_body)';
 const BODY_ERRORS: Record<number, string> = {
   413: `The JSON body is larger than ${JSON_LIMIT} (payload_too_large)`,
-  415: 'The body is compressed or in a character set other than UTF-8 (unsupported_media_type)',
+  415: 'The body is in a Content-Encoding or character set the parser does not read (unsupported_media_type)',
 };
 
 function openApiPath(path: string): string {
@@ -99,7 +99,7 @@ export class ApiRoutes {
   }
 
   mount(router: Router, db: Database): void {
-    const jsonBody = bodyParser({ enableTypes: ['json'], jsonLimit: JSON_LIMIT, encoding: 'utf-8' });
+    const jsonBody = jsonBodyParser({ limit: JSON_LIMIT });
     for (const definition of this.definitions) {
       router[definition.method](definition.path, jsonBody, async (ctx) => {
         const agent = await authenticate(db, ctx, definition.access, definition.allowQueryToken);

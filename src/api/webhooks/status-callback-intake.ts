@@ -9,6 +9,7 @@
 // Only when the database cannot take it either is the answer 503.
 import type { Database } from '../../infra/database.ts';
 import type { Logger } from '../../infra/logger.ts';
+import { timeHandoff, type ApiMetrics } from '../../metrics/api-metrics.ts';
 import type { StatusCallbackReport } from '../../shared/conversation-types.ts';
 import { mayBeOurMessage, recordStatusCallback } from '../../store/status-callbacks.ts';
 import type { ConversationGateway } from '../../temporal/conversation-client.ts';
@@ -17,6 +18,7 @@ import { HttpError } from '../http-error.ts';
 export interface StatusIntakeDeps {
   db: Database;
   gateway: ConversationGateway;
+  metrics?: ApiMetrics;
 }
 
 export type StatusIntakeOutcome = 'handed_over' | 'recorded_unmatched' | 'recorded_directly';
@@ -62,8 +64,8 @@ export async function takeStatusCallback(
   }
 
   try {
-    const workflowId = await deps.gateway.deliverStatus(report.from, report.to, report);
-    log.debug({ workflowId }, 'status callback handed to Temporal');
+    await timeHandoff(deps.metrics, 'status', () => deps.gateway.deliverStatus(report.from, report.to, report));
+    log.debug('status callback handed to Temporal');
     return 'handed_over';
   } catch (error) {
     log.warn({ err: error }, 'could not hand the status callback to Temporal; recording it directly');

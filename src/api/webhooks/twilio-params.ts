@@ -27,7 +27,8 @@ export const statusSchema = z.object({
   MessageStatus: z.enum(TWILIO_OUTBOUND_STATUSES),
   From: phone,
   To: phone,
-  ErrorCode: z.coerce.number().int().optional(),
+  // Stored in an integer column: a value beyond it could never be recorded (Twilio's are 5 digits).
+  ErrorCode: z.coerce.number().int().min(0).max(2_147_483_647).optional(),
 });
 
 type Params = Record<string, string>;

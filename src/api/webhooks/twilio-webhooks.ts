@@ -8,6 +8,8 @@ import type { Middleware } from 'koa';
 import twilio from 'twilio';
 import type { Database } from '../../infra/database.ts';
 import type { Logger } from '../../infra/logger.ts';
+import { timeHandoff, type ApiMetrics } from '../../metrics/api-metrics.ts';
+import { conversationWorkflowId } from '../../shared/workflow-id.ts';
 import type { ConversationGateway } from '../../temporal/conversation-client.ts';
 import { INBOUND_WEBHOOK_PATH, STATUS_WEBHOOK_PATH } from '../../shared/webhook-paths.ts';
 import { HttpError } from '../http-error.ts';
@@ -26,6 +28,8 @@ export interface TwilioWebhookDeps {
   /** Which inbound media URLs are kept (Twilio's hosts, and TWILIO_API_BASE_URL's origin). */
   media: MediaUrlPolicy;
   log: Logger;
+  /** Hand-off latency and failures, status callbacks by status (webhook requests: webhook-metrics.ts). */
+  metrics?: ApiMetrics;
 }
 
 const EMPTY_TWIML = new twilio.twiml.MessagingResponse().toString();
@@ -39,10 +43,10 @@ const requireForm: Middleware = async (ctx, next) => {
   await next();
 };
 
-async function handOver(log: Logger, what: string, deliver: () => Promise<string>): Promise<void> {
+async function handOver(log: Logger, metrics: ApiMetrics | undefined, what: string, deliver: () => Promise<string>): Promise<void> {
   try {
-    const workflowId = await deliver();
-    log.debug({ workflowId }, `${what} handed to Temporal`);
+    await timeHandoff(metrics, 'inbound', deliver);
+    log.debug(`${what} handed to Temporal`);
   } catch (error) {
     log.error({ err: error }, `could not hand ${what} to Temporal`);
     throw new HttpError(503, 'temporal_unavailable', 'The message could not be accepted right now; retry later');
@@ -69,10 +73,11 @@ export function twilioWebhookRouter(deps: TwilioWebhookDeps): Router {
     const { params, changed } = storableParams(formParams(ctx.request.body));
     const parsed = parseInboundSms(params, { media: deps.media });
     const sms = { ...parsed.sms, ...(changed.has('Body') ? { bodyNormalized: true } : {}) };
-    const log = deps.log.child({ messageSid: sms.messageSid });
+    // Every line about this text names it and its conversation's workflow.
+    const log = deps.log.child({ messageSid: sms.messageSid, workflowId: conversationWorkflowId(sms.to, sms.from) });
     if (changed.size > 0) log.warn({ parameters: [...changed] }, NORMALIZED);
     if (parsed.droppedMedia.length > 0) log.warn({ droppedMedia: parsed.droppedMedia }, DROPPED_MEDIA);
-    await handOver(log, 'inbound message', () => deps.gateway.deliverInbound(sms));
+    await handOver(log, deps.metrics, 'inbound message', () => deps.gateway.deliverInbound(sms));
     // Replies go out through the REST API (so they have SIDs and status callbacks), never TwiML.
     ctx.type = 'text/xml';
     ctx.body = EMPTY_TWIML;
@@ -82,9 +87,11 @@ export function twilioWebhookRouter(deps: TwilioWebhookDeps): Router {
     // The payload goes into a jsonb audit column, which refuses \u0000 and unpaired surrogates.
     const { params, changed } = storableParams(formParams(ctx.request.body));
     const report = toStatusReport(params);
-    const log = deps.log.child({ messageSid: report.messageSid, status: report.status });
+    // A callback's From is our business number, its To the customer.
+    const log = deps.log.child({ messageSid: report.messageSid, workflowId: conversationWorkflowId(report.from, report.to), status: report.status });
     if (changed.size > 0) log.warn({ parameters: [...changed] }, NORMALIZED);
-    await takeStatusCallback(deps, report, log);
+    const outcome = await takeStatusCallback(deps, report, log);
+    deps.metrics?.statusCallbacks.inc({ status: report.status, outcome });
     ctx.status = 204;
   });
 

@@ -16,8 +16,9 @@ import { INBOUND_WEBHOOK_PATH } from '../../../src/shared/webhook-paths.ts';
 import { createTwilioEmulator, type TwilioEmulator } from '../../../src/twilio-emulator/index.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 import { freePort } from '../../support/free-port.ts';
+import { processPollsTaskQueue } from '../../support/task-queue-pollers.ts';
 import { waitFor } from '../../support/wait-for.ts';
-import { ManagedProcess } from './managed-process.ts';
+import { ManagedProcess } from '../../support/managed-process.ts';
 import type { FaultOptions } from './options.ts';
 import { StatusCallbackRedelivery } from './status-callback-redelivery.ts';
 
@@ -179,14 +180,7 @@ export async function startFaultStack(options: FaultOptions): Promise<FaultStack
       'the worker process to poll its task queue',
       async () => {
         const pid = worker.pid;
-        if (!pid) return false;
-        const { pollers } = await temporalClient.workflowService.describeTaskQueue({
-          namespace: NAMESPACE,
-          taskQueue: { name: taskQueue, kind: 1 /* NORMAL */ },
-          taskQueueType: 1 /* WORKFLOW */,
-        });
-        // The SDK's default identity is `${pid}@${hostname}`.
-        return (pollers ?? []).some((poller) => poller.identity?.startsWith(`${pid}@`));
+        return pid !== undefined && processPollsTaskQueue(temporalClient, NAMESPACE, taskQueue, pid);
       },
       timeoutMs,
       250,

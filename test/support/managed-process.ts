@@ -1,6 +1,7 @@
-// A child process the fault test can SIGKILL and start again: it runs in its own process group
-// (so a kill reaches everything it started), its stdout and stderr go to one log file for
-// diagnosis, and an exit nobody asked for is logged loudly, counted and followed by a restart.
+// A child process a test (the fault test, the topology test) can SIGKILL and start again: it runs
+// in its own process group (so a kill reaches everything it started), its stdout and stderr go to
+// one log file for diagnosis, and an exit nobody asked for is logged loudly, counted and followed
+// by a restart.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, closeSync, openSync } from 'node:fs';
 import path from 'node:path';
@@ -104,7 +105,7 @@ export class ManagedProcess {
     if (!child?.pid) return;
     this.kills++;
     this.expectingExit = true;
-    this.note(`SIGKILL pid ${child.pid} (fault #${this.kills})`);
+    this.note(`SIGKILL pid ${child.pid} (kill #${this.kills})`);
     this.signalGroup(child.pid, 'SIGKILL');
     await this.waitForExit();
   }
@@ -145,7 +146,7 @@ export class ManagedProcess {
     this.unexpectedExits.push({ at: new Date(), code, signal });
     const count = this.unexpectedExits.length;
     console.warn(
-      `!!! [fault test] ${this.name} exited on its own (code ${code}, signal ${signal}); unexpected exit #${count}. ` +
+      `!!! [test] ${this.name} exited on its own (code ${code}, signal ${signal}); unexpected exit #${count}. ` +
         `See ${this.logFile}. ${count <= MAX_UNEXPECTED_RESTARTS ? 'Restarting it.' : 'Too many: not restarting.'}`,
     );
     if (count > MAX_UNEXPECTED_RESTARTS) return;
@@ -156,7 +157,7 @@ export class ManagedProcess {
 
   private note(line: string): void {
     try {
-      appendFileSync(this.logFile, `\n=== [fault test ${new Date().toISOString()}] ${this.name}: ${line}\n`);
+      appendFileSync(this.logFile, `\n=== [test ${new Date().toISOString()}] ${this.name}: ${line}\n`);
     } catch {
       // the log dir is gone (cleanup): nothing to record
     }
