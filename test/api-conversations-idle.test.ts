@@ -21,7 +21,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-/** A conversation assigned to Alice, closed, and with no run of its workflow left running. */
+/** A conversation Alice had, closed (which releases her), with no run of its workflow left running. */
 async function closedAndIdle() {
   const opened = await openConversation(stack);
   expect((await asAlice.post(`/api/conversations/${opened.id}/assign`)).status).toBe(200);
@@ -40,7 +40,7 @@ describe('a closed conversation with no running workflow', () => {
     const { id } = await closedAndIdle();
     const answer = await asAlice.get(`/api/conversations/${id}`);
     expect(answer.status).toBe(200);
-    expect(answer.body).toMatchObject({ status: 'closed', assignedAgent: { id: alice.id }, live: null });
+    expect(answer.body).toMatchObject({ status: 'closed', assignedAgent: null, live: null });
   });
 
   it('refuses a reply with 409 conversation_closed', async () => {
@@ -62,14 +62,14 @@ describe('a closed conversation with no running workflow', () => {
     const { id } = await closedAndIdle();
     const answer = await asAlice.post(`/api/conversations/${id}/reopen`);
     expect(answer.status).toBe(200);
-    expect(answer.body).toMatchObject({ status: 'open', closedAt: null, live: { status: 'open', assignedAgentId: alice.id } });
+    expect(answer.body).toMatchObject({ status: 'open', closedAt: null, live: { status: 'open', assignedAgentId: null } });
   });
 
-  it('unassigns', async () => {
+  it('has no agent to unassign: closing released it (409 not_assigned)', async () => {
     const { id } = await closedAndIdle();
     const answer = await asAlice.post(`/api/conversations/${id}/unassign`);
-    expect(answer.status).toBe(200);
-    expect(answer.body).toMatchObject({ status: 'closed', assignedAgent: null });
+    expect(answer.status).toBe(409);
+    expect(answer.body.error.code).toBe('not_assigned');
   });
 
   it('is reopened and texted by POST /api/conversations', async () => {

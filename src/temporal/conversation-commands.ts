@@ -18,14 +18,37 @@ export interface ConversationCommands {
   state(conversation: ConversationKey): Promise<ConversationState | null>;
 }
 
+/** How often an update is tried while the run it reached is closing (continue-as-new, the end of a linger). */
+const RUN_CHANGE_ATTEMPTS = 4;
+
+/**
+ * The update reached a run that is closing — continuing as new, or finishing after a closed
+ * conversation's linger — and Temporal refused it (FAILED_PRECONDITION). Asked again a moment
+ * later, it reaches the next run (or starts one): nothing was applied, so trying again is safe.
+ */
+function runIsClosing(error: unknown): boolean {
+  for (let current = error as { code?: unknown; message?: unknown; cause?: unknown } | undefined; current; current = current.cause as typeof current) {
+    if (current.code === 9 && typeof current.message === 'string' && /closing|closed|completed/i.test(current.message)) return true;
+  }
+  return false;
+}
+
 export function createConversationCommands(client: Client, taskQueue: string): ConversationCommands {
   return {
     async update(conversation, update, arg) {
-      const startWorkflowOperation = new WithStartWorkflowOperation(CONVERSATION_WORKFLOW_TYPE, {
-        ...conversationStart(conversation.businessNumber, conversation.customerNumber, taskQueue),
-        workflowIdConflictPolicy: 'USE_EXISTING',
-      });
-      return client.workflow.executeUpdateWithStart(update, { args: [arg], startWorkflowOperation });
+      for (let attempt = 1; ; attempt++) {
+        // A with-start operation is single-use: each attempt makes its own.
+        const startWorkflowOperation = new WithStartWorkflowOperation(CONVERSATION_WORKFLOW_TYPE, {
+          ...conversationStart(conversation.businessNumber, conversation.customerNumber, taskQueue),
+          workflowIdConflictPolicy: 'USE_EXISTING',
+        });
+        try {
+          return await client.workflow.executeUpdateWithStart(update, { args: [arg], startWorkflowOperation });
+        } catch (error) {
+          if (attempt >= RUN_CHANGE_ATTEMPTS || !runIsClosing(error)) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+        }
+      }
     },
 
     async state(conversation) {

@@ -242,8 +242,10 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
     return assign(state, { agentId: request.agentId, agentName: request.agentName, actor, force: request.force });
   };
   const decideUnassign = (request: ConversationActionRequest): Change => unassign(state, actorOf(request));
-  const decideClose = (request: ConversationActionRequest): Change =>
-    close(state, actorOf(request), { reason: request.reason, releasesOwner: truthful() });
+  // `truthful()` (a patch check) is called only when an accepted close is applied, never in the
+  // validator: a refused update leaves no history, so a marker recorded there would not replay.
+  const decideClose = (request: ConversationActionRequest, releasesOwner = truthful()): Change =>
+    close(state, actorOf(request), { reason: request.reason, releasesOwner });
   const decideReopen = (request: ConversationActionRequest): Change => reopen(state, actorOf(request));
   const decideFlag = (request: ConversationActionRequest): Change =>
     flag(state, request.reason?.trim() || 'Flagged by an agent', actorOf(request));
@@ -251,7 +253,9 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
 
   setHandler(assignUpdate, act(decideAssign), { validator: refuseEarly(decideAssign) });
   setHandler(unassignUpdate, act(decideUnassign), { validator: refuseEarly(decideUnassign) });
-  setHandler(closeUpdate, act(decideClose), { validator: refuseEarly(decideClose) });
+  setHandler(closeUpdate, act((request: ConversationActionRequest) => decideClose(request)), {
+    validator: refuseEarly((request: ConversationActionRequest) => decideClose(request, false)),
+  });
   setHandler(reopenUpdate, act(decideReopen), { validator: refuseEarly(decideReopen) });
   setHandler(flagUpdate, act(decideFlag));
   setHandler(unflagUpdate, act(decideUnflag), { validator: refuseEarly(decideUnflag) });

@@ -515,6 +515,27 @@ describe('attention and ownership agents can rely on', () => {
     }
   });
 
+  it('leaves a history that replays when an update is refused by its validator', async () => {
+    const talk = await conversation();
+    try {
+      await talk.text('hello');
+      await settled(talk.handle);
+      await talk.handle.executeUpdate(assignUpdate, { args: [alice] });
+      const refused = await talk.handle
+        .executeUpdate(closeUpdate, { args: [{ actingAgentId: 'bob', actingRole: 'agent' }] })
+        .catch((error: unknown) => error);
+      expect((refused as WorkflowUpdateFailedError).cause).toMatchObject({ type: FailureType.NotAssignedToYou });
+      await talk.handle.executeUpdate(closeUpdate, { args: [{ actingAgentId: 'alice', actingRole: 'agent' }] });
+
+      // A validator must decide without writing anything (a patch marker, say) to history.
+      const history = await talk.handle.fetchHistory();
+      await Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, history, talk.handle.workflowId);
+      expect((await talk.handle.query(stateQuery)).status).toBe('closed');
+    } finally {
+      await talk.stop();
+    }
+  });
+
   it('ends a run that has no stored conversation and nothing to do', async () => {
     const store = new FakeConversationStore();
     store.settings = { ...store.settings, closedLingerSeconds: 1 };

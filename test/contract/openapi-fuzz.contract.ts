@@ -55,6 +55,8 @@ it('finds no server error, no undeclared answer and no valid request refused', a
     `Authorization: Bearer ${admin.token}`,
     '--checks',
     process.env.CONTRACT_CHECKS ?? CHECKS,
+    // Not `stateful`: it follows OpenAPI links, which the document does not declare. Ids from
+    // earlier answers are reused all the same (Schemathesis' extra data sources).
     '--phases',
     'examples,coverage,fuzzing',
     '--max-examples',
@@ -62,6 +64,7 @@ it('finds no server error, no undeclared answer and no valid request refused', a
     // The API refuses NUL in every string with 400 invalid_text (documented on every 400).
     '--generation-allow-x00',
     'false',
+    // Generous: a send waits for Twilio (the emulator) and a workflow update; none should near it.
     '--request-timeout',
     '30',
     '--no-color',
