@@ -23,15 +23,24 @@ const RUN_CHANGE_ATTEMPTS = 4;
 
 /**
  * The update reached a run that is closing — continuing as new, or finishing after a closed
- * conversation's linger — and Temporal refused it (FAILED_PRECONDITION). Asked again a moment
- * later, it reaches the next run (or starts one): nothing was applied, so trying again is safe.
+ * conversation's linger — and Temporal refused it before applying anything: asked again a
+ * moment later it reaches the next run (or starts one). Temporal says so with
+ * RESOURCE_EXHAUSTED ("workflow is closing", the same code as its rate limiting, which a short
+ * pause also serves) or FAILED_PRECONDITION with that message; the SDK wraps the gRPC error.
  */
 function runIsClosing(error: unknown): boolean {
-  for (let current = error as { code?: unknown; message?: unknown; cause?: unknown } | undefined; current; current = current.cause as typeof current) {
-    if (current.code === 9 && typeof current.message === 'string' && /closing|closed|completed/i.test(current.message)) return true;
+  for (let current = error as { code?: unknown; message?: unknown; details?: unknown; cause?: unknown } | undefined; current; current = current.cause as typeof current) {
+    if (current.code === GRPC_RESOURCE_EXHAUSTED) return true;
+    // The run's last workflow task failed under the update (it tried to complete as the update
+    // came in, "unexpected workflow task failure"): the next attempt meets the task's retry or a new run.
+    if (current.code === GRPC_FAILED_PRECONDITION) return true;
+    if (/workflow is closing/i.test(`${String(current.message ?? '')} ${String(current.details ?? '')}`)) return true;
   }
   return false;
 }
+
+const GRPC_RESOURCE_EXHAUSTED = 8;
+const GRPC_FAILED_PRECONDITION = 9;
 
 export function createConversationCommands(client: Client, taskQueue: string): ConversationCommands {
   return {

@@ -13,13 +13,22 @@ import {
 import type { ConversationActionRequest, ConversationState } from '../../../shared/conversation-types.ts';
 import type { ApiDeps } from '../../api-deps.ts';
 import type { ApiRoutes } from '../../routing/api-routes.ts';
+import { NOT_BLANK, textField } from '../../routing/text-field.ts';
 import { viaWorkflow } from '../../temporal-errors.ts';
 import { actingAs } from './acting-agent.ts';
 import { conversationDetail, conversationKeyOf, findConversationOr404 } from './conversation-detail.ts';
 import { conversationDetailSchema, conversationIdParams } from './schemas.ts';
 
 const reasonBody = z.object({
-  reason: z.string().trim().min(1).max(500).optional().meta({ description: 'Why, for the audit trail (1..500 characters)' }),
+  reason: textField({
+    minLength: 1,
+    maxLength: 500,
+    pattern: NOT_BLANK,
+    patternMessage: 'must not be blank',
+    description: 'Why, for the audit trail (1..500 characters, not blank)',
+  })
+    .transform((reason) => reason.trim())
+    .optional(),
 });
 
 interface Action {
