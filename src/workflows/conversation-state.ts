@@ -29,6 +29,8 @@ export interface CarriedState {
   optedOut: boolean;
   /** Most recent last. */
   seenMessageSids: string[];
+  /** Epoch ms of the last message that failed to reach the customer (absent: none, or a run from before). */
+  lastDeliveryFailureAt?: number | null;
   /** Epoch ms of auto-replies sent, for the rolling-window limit. */
   autoReplySentAt: number[];
   settings: ConversationSettings;

@@ -445,6 +445,14 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
   async function handleStatus(report: StatusCallbackReport): Promise<void> {
     const result = await db.recordStatusCallback(report);
     if (result.customerOptedOut) state.optedOut = true;
+    if (result.applied && (report.status === 'failed' || report.status === 'undelivered')) noteDeliveryFailure();
+  }
+
+  /** For ops' filter on failed deliveries (LastDeliveryFailure), published with the next change. */
+  function noteDeliveryFailure(): void {
+    if (!patched(Patches.DeliveryFailureAttribute)) return;
+    state.lastDeliveryFailureAt = Date.now();
+    publish();
   }
 
   async function setAttention(reason: string, key: string): Promise<void> {
@@ -489,6 +497,7 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
       return { ok: true, result: await twilio.sendMessage(input) };
     } catch (error) {
       const type = failureType(error);
+      if (type !== FailureType.CustomerOptedOut) noteDeliveryFailure();
       if (type === FailureType.CustomerOptedOut) state.optedOut = true;
       else if (type !== FailureType.TwilioRejected) {
         // Retries ran out (Twilio unreachable for minutes): the message's fate is "failed".

@@ -21,7 +21,7 @@ import {
 } from '../shared/conversation-definitions.ts';
 import type { InboundSms } from '../shared/conversation-types.ts';
 import { FailureType } from '../shared/failure-types.ts';
-import { CONVERSATION_SEARCH_ATTRIBUTES } from '../shared/search-attributes.ts';
+import { CONVERSATION_SEARCH_ATTRIBUTES, SA_LAST_DELIVERY_FAILURE } from '../shared/search-attributes.ts';
 import { FakeConversationStore } from '../../test/support/fake-activities.ts';
 import { waitFor } from '../../test/support/wait-for.ts';
 import type { conversationWorkflow, ConversationWorkflowInput } from './conversation.ts';
@@ -343,6 +343,11 @@ describe('jobs that keep failing are parked, and the conversation goes on', () =
       const [reply] = store.sends;
       expect(reply).toMatchObject({ status: 'failed', attempts: 8 });
       expect(reply!.reason).toContain('Twilio returned 503');
+      // Ops find it with `LastDeliveryFailure >= <today>` in the Temporal UI.
+      const failedAt = await waitFor('the failure on the search attributes', async () =>
+        (await talk.handle.describe()).typedSearchAttributes.get(SA_LAST_DELIVERY_FAILURE),
+      );
+      expect(failedAt.getTime()).toBeGreaterThan(Date.now() - 60_000);
 
       // The conversation goes on: an agent's reply is sent.
       const sent = await talk.handle.executeUpdate(sendMessageUpdate, { args: [{ body: 'hello from an agent', agentId: 'agent-1' }] });

@@ -14,6 +14,8 @@ export const Patches = {
    * and closing releases the assignment.
    */
   TruthfulAttention: 'truthful-attention-v1',
+  /** A message that fails to reach the customer stamps the LastDeliveryFailure search attribute. */
+  DeliveryFailureAttribute: 'delivery-failure-attribute-v1',
   /** A run with no stored conversation and nothing to do ends itself. */
   EndEmptyRuns: 'end-empty-runs-v1',
 } as const;

@@ -6,6 +6,7 @@ import {
   SA_BUSINESS_NUMBER,
   SA_CONVERSATION_STATUS,
   SA_CUSTOMER_NUMBER,
+  SA_LAST_DELIVERY_FAILURE,
   SA_NEEDS_ATTENTION,
 } from '../shared/search-attributes.ts';
 import type { CarriedState } from './conversation-state.ts';
@@ -22,12 +23,14 @@ export function searchAttributesOf(state: CarriedState, numbers: { businessNumbe
     { key: SA_CONVERSATION_STATUS, value: state.status },
     { key: SA_ASSIGNED_AGENT, value: agentOf(state) ?? 'unassigned' },
     { key: SA_NEEDS_ATTENTION, value: state.needsAttention },
+    // Only once a delivery failed: runs from before the attribute existed never set it.
+    ...(state.lastDeliveryFailureAt ? [{ key: SA_LAST_DELIVERY_FAILURE, value: new Date(state.lastDeliveryFailureAt) }] : []),
   ];
 }
 
 /** What decides whether the search attributes changed (the numbers never do within a run). */
 export function searchAttributeKey(state: CarriedState): string {
-  return JSON.stringify([state.status, agentOf(state), state.needsAttention]);
+  return JSON.stringify([state.status, agentOf(state), state.needsAttention, ...(state.lastDeliveryFailureAt ? [state.lastDeliveryFailureAt] : [])]);
 }
 
 export function detailsOf(state: CarriedState): string {
