@@ -45,7 +45,15 @@ export interface BenchStack {
 export async function startBenchStack(): Promise<BenchStack> {
   const log = createLogger('warn', 'bench');
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'sms-bench-'));
-  const [apiPort, emulatorPort, temporalPort, temporalUiPort, embeddedPostgresPort] = (await freePorts(5)) as [number, number, number, number, number];
+  const [apiPort, emulatorPort, temporalPort, temporalUiPort, embeddedPostgresPort, workerMetricsPort, sdkMetricsPort] = (await freePorts(7)) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const cleanups: Array<() => Promise<unknown>> = [() => rm(dataDir, { recursive: true, force: true })];
   const cleanup = async () => {
     for (const step of cleanups.reverse()) await step().catch((error: unknown) => log.warn({ err: error }, 'bench cleanup step failed'));
@@ -78,6 +86,10 @@ export async function startBenchStack(): Promise<BenchStack> {
       TEMPORAL_PORT: String(temporalPort),
       TEMPORAL_UI_PORT: String(temporalUiPort),
       TWILIO_EMULATOR_PORT: String(emulatorPort),
+      // Served as by `npm start`, but on free ports: the defaults (9464/9465) collide with any
+      // other stack running on the machine (a CI job, a second benchmark).
+      WORKER_METRICS_PORT: String(workerMetricsPort),
+      TEMPORAL_SDK_METRICS_PORT: String(sdkMetricsPort),
       TWILIO_ACCOUNT_SID: accountSid,
       TWILIO_AUTH_TOKEN: authToken,
       TWILIO_PHONE_NUMBER: EMULATOR_PHONE_NUMBER,

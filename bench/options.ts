@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
-export const SCENARIOS = ['ack', 'reply', 'agent-events', 'throughput', 'conversations'] as const;
+export const SCENARIOS = ['ack', 'reply', 'agent-events', 'throughput', 'minimal', 'conversations'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface BenchOptions {
@@ -27,6 +27,8 @@ export interface BenchOptions {
   maxSteps: number;
   /** Longest wait for outstanding replies after a phase. */
   drainSeconds: number;
+  /** Offered rate (texts/s) of the product-versus-minimal-pipeline latency comparison. */
+  compareRate: number;
   /** Samples per floor round trip, and texts per group in scenario 5's old/recent probe. */
   probes: number;
   scenarios: Set<ScenarioName>;
@@ -49,6 +51,7 @@ const USAGE = `npm run bench -- [options]
   --max-rate N            highest step tried (default 2000)
   --max-steps N           most steps tried (default 10; quick 3)
   --drain S               longest wait for outstanding replies after a phase (default 60; quick 10)
+  --compare-rate N        texts/s of the product vs minimal pipeline latency comparison (default 10)
   --probes N              samples per floor round trip / texts per probe group (default 100; quick 20)
   --no-profile            do not CPU-profile the main thread during throughput steps
   --only a,b              run only these scenarios: ${SCENARIOS.join(', ')}
@@ -81,6 +84,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       'max-steps': { type: 'string' },
       drain: { type: 'string' },
       probes: { type: 'string' },
+      'compare-rate': { type: 'string' },
       only: { type: 'string' },
       'no-profile': { type: 'boolean', default: false },
       'results-dir': { type: 'string' },
@@ -112,6 +116,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     maxRate: positive('max-rate', values['max-rate'], 2000),
     maxSteps: Math.round(positive('max-steps', values['max-steps'], quick ? 3 : 10)),
     drainSeconds: positive('drain', values.drain, quick ? 10 : 60),
+    compareRate: positive('compare-rate', values['compare-rate'], 10),
     probes: Math.round(positive('probes', values.probes, quick ? 20 : 100)),
     scenarios,
     profile: !values['no-profile'],

@@ -6,6 +6,7 @@ import type { LatencySummary } from './histogram.ts';
 import type { MachineFacts } from './machine-facts.ts';
 import type { AcknowledgementResult } from './scenarios/acknowledgement-latency.ts';
 import type { AgentEventsResult } from './scenarios/agent-events.ts';
+import type { ComparedPhase, MinimalComparisonResult } from './scenarios/minimal-comparison.ts';
 import type { OpenConversationsResult } from './scenarios/open-conversations.ts';
 import type { ReplyLatencyResult } from './scenarios/reply-latency.ts';
 import type { ThroughputResult } from './scenarios/sustained-throughput.ts';
@@ -31,6 +32,8 @@ export interface BenchResults {
     reply?: ReplyLatencyResult;
     agentEvents?: AgentEventsResult;
     throughput?: ThroughputResult;
+    /** Scenario 6: the product as a ratio to the minimal pipeline of the same design. */
+    minimalComparison?: MinimalComparisonResult;
     openConversations?: OpenConversationsResult;
   };
   historyProfiles: HistoryProfile[];
@@ -173,6 +176,8 @@ export function formatResults(results: BenchResults): string {
     }
     out.push('');
   }
+  const comparison = scenarios.minimalComparison;
+  if (comparison) out.push(formatComparison(comparison, scenarios.throughput), '');
   const open = scenarios.openConversations;
   if (open) {
     const { before, after } = open.memory;
@@ -203,5 +208,52 @@ export function formatResults(results: BenchResults): string {
   if (results.historyProfiles.length) out.push('');
   out.push(`Totals: ${results.totals.webhooksAccepted} webhooks accepted, ${results.totals.repliesReceived} replies received; ${results.durationSeconds} s`);
   for (const failure of results.failures) out.push(`FAILURE: ${failure}`);
+  return out.join('\n');
+}
+
+const xOrDash = (value: number | null) => (value === null ? '–' : `${value.toFixed(2)}×`);
+const perText = (cpu: ComparedPhase['cpuMsPerMessage']) =>
+  `${cpu.total.toFixed(0)} (${cpu.benchProcess.toFixed(0)}+${cpu.temporalServer?.toFixed(0) ?? '–'}${cpu.postgres !== null ? `+${cpu.postgres.toFixed(0)}` : ''})`;
+
+function formatComparison(comparison: MinimalComparisonResult, product: ThroughputResult | undefined): string {
+  const out: string[] = [`6. Against the minimal pipeline of the same design (product ÷ minimal; 1.00× = as cheap as the design allows)`, `  minimal: ${comparison.pipeline}`];
+  const { ratios } = comparison;
+  const at = comparison.atRate;
+  if (at) {
+    const { product: p, minimal: m } = at;
+    out.push(
+      `  same traffic at ${at.rate}/s for ${at.durationSeconds} s through each (product first): replies ${p.repliesReceived}/${p.repliesExpected} vs ${m.repliesReceived}/${m.repliesExpected}; ` +
+        `other processes ${p.otherCores.toFixed(2)} / ${m.otherCores.toFixed(2)} cores`,
+      table([
+        ['', 'ack p50', 'ack p99', 'reply p50', 'reply p95', 'reply p99', 'CPU ms/text (node+temporal[+pg])'],
+        ['product', ms(p.ack.p50), ms(p.ack.p99), ms(p.reply.p50), ms(p.reply.p95), ms(p.reply.p99), perText(p.cpuMsPerMessage)],
+        ['minimal pipeline', ms(m.ack.p50), ms(m.ack.p99), ms(m.reply.p50), ms(m.reply.p95), ms(m.reply.p99), perText(m.cpuMsPerMessage)],
+        [
+          'ratio',
+          xOrDash(ratios.ackP50),
+          xOrDash(ratios.ackP99),
+          xOrDash(ratios.replyP50),
+          xOrDash(ratios.replyP95),
+          xOrDash(ratios.replyP99),
+          `${xOrDash(ratios.cpuMsPerText.total)} (${xOrDash(ratios.cpuMsPerText.benchProcess)}, ${xOrDash(ratios.cpuMsPerText.temporalServer)}${ratios.cpuMsPerText.postgres !== null ? `, ${xOrDash(ratios.cpuMsPerText.postgres)}` : ''})`,
+        ],
+      ]),
+    );
+  }
+  const stepped = comparison.minimalThroughput;
+  if (stepped && stepped.steps.length) {
+    out.push(
+      `  sustained (scenario 4's criterion and steps): product ${product?.sustainedRate ?? 'none'}/s, minimal ${stepped.sustainedRate ?? 'none'}/s → ${xOrDash(ratios.sustainedRate)}; ` +
+        `with replies keeping up: ${product?.sustainedRateWithReplies ?? 'none'}/s vs ${stepped.sustainedRateWithReplies ?? 'none'}/s → ${xOrDash(ratios.sustainedRateWithReplies)}`,
+      `  minimal steps: ${stepped.steps
+        .map((step) => `${step.rate}/s ${step.passed ? (step.repliesKeptUp ? 'pass' : 'pass, replies lag') : 'FAIL'} (ack p99 ${ms(step.phase.ack.p99)}, reply p99 ${ms(step.phase.reply.p99)}, ${step.phase.cpuMsPerMessage.total.toFixed(0)} CPU ms/text)`)
+        .join('; ')}. Stopped: ${stepped.stoppedBecause}`,
+    );
+  }
+  if (comparison.minimalStored) {
+    out.push(`  minimal pipeline stored ${comparison.minimalStored.texts} texts and ${comparison.minimalStored.statusCallbacks} status callbacks in this run`);
+  }
+  out.push(`  targets (the issue's): sustained ≥ 0.8× minimal's rate, i.e. ratio ≥ 0.80 (real PostgreSQL); reply p95 at 10/s ≤ 1.5×; ack p99 ≤ 1.3×`);
+  for (const note of comparison.notes) out.push(`  note: ${note}`);
   return out.join('\n');
 }

@@ -17,6 +17,7 @@ import { parseOptions, USAGE, type BenchOptions, type ScenarioName } from './opt
 import { formatResults, writeResults, type BenchResults } from './report.ts';
 import { runAcknowledgementLatency } from './scenarios/acknowledgement-latency.ts';
 import { runAgentEvents } from './scenarios/agent-events.ts';
+import { runMinimalComparison } from './scenarios/minimal-comparison.ts';
 import { runOpenConversations } from './scenarios/open-conversations.ts';
 import { replyLatency } from './scenarios/reply-latency.ts';
 import { runSustainedThroughput } from './scenarios/sustained-throughput.ts';
@@ -95,6 +96,7 @@ async function runScenarios(context: BenchContext, results: BenchResults): Promi
     results.scenarios.agentEvents = await runAgentEvents(context);
   }
   if (scenarios.has('throughput')) results.scenarios.throughput = await runSustainedThroughput(context);
+  if (scenarios.has('minimal')) results.scenarios.minimalComparison = await runMinimalComparison(context, results.scenarios.throughput);
   if (scenarios.has('conversations')) {
     const open = await runOpenConversations(context, fillRate(results));
     results.scenarios.openConversations = open;
@@ -154,7 +156,7 @@ try {
   results.totals = { ...tally };
   // Only phases that wait for replies count in the tally; with none run (--only agent-events)
   // there is nothing to check.
-  const replyScenarios: ScenarioName[] = ['ack', 'reply', 'throughput', 'conversations'];
+  const replyScenarios: ScenarioName[] = ['ack', 'reply', 'throughput', 'minimal', 'conversations'];
   const measuredReplies = replyScenarios.some((name) => options.scenarios.has(name));
   if (stack && results.failures.length === 0 && measuredReplies && tally.repliesReceived === 0) {
     results.failures.push(`no auto-reply reached the emulator (${tally.webhooksAccepted} webhooks accepted)`);

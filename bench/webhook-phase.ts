@@ -55,6 +55,8 @@ export interface WebhookPhaseRequest {
   durationSeconds: number;
   customers: CustomerBlock;
   drainSeconds: number;
+  /** Where the texts go (and are signed for); default the product's inbound webhook. */
+  url?: string;
   /** Called once the offered window ends, before the drain. */
   onSendingDone?: () => Promise<void>;
 }
@@ -72,7 +74,7 @@ export async function runWebhookPhase(context: BenchContext, request: WebhookPha
   const cpuStart = meter.start();
   const plan = { ratePerSecond: request.rate, durationMs: request.durationSeconds * 1000, timeoutMs: WEBHOOK_TIMEOUT_MS, maxInFlight: MAX_IN_FLIGHT };
   const result = await load.run({
-    url: stack.inboundUrl,
+    url: request.url ?? stack.inboundUrl,
     authToken: stack.authToken,
     accountSid: stack.accountSid,
     businessNumber: stack.businessNumber,

@@ -63,6 +63,7 @@ try {
     metrics,
     status,
     shutdownGraceSeconds: config.worker.shutdownGraceSeconds,
+    deliveryReconciliation: config.deliveryReconciliation,
   });
   shutdown.add('worker', () => supervised.catch(() => undefined));
   await supervised;

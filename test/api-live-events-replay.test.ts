@@ -6,7 +6,7 @@
 // needed here: the API's client points at a port where nothing listens.
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { publishLiveEvent } from '../src/activities/live-event-publisher.ts';
+import { publishLiveEvent } from '../src/store/live-event-publisher.ts';
 import { startApiServer, type RunningApi } from '../src/api/start-api.ts';
 import { createDatabase, type Database } from '../src/infra/database.ts';
 import { createLogger } from '../src/infra/logger.ts';

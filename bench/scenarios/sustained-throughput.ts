@@ -70,7 +70,18 @@ function cpuPerCompleteText(steps: ThroughputStep[]): number {
   return (complete ?? steps[steps.length - 1]!).phase.cpuMsPerMessage.total;
 }
 
-export async function runSustainedThroughput(context: BenchContext): Promise<ThroughputResult> {
+export interface ThroughputTarget {
+  /** In progress lines. */
+  label: string;
+  /** Inbound webhook URL; default the product's. */
+  url?: string;
+  /** Read conversation histories and name the bottleneck after the last step (product only). */
+  explain: boolean;
+}
+
+const PRODUCT: ThroughputTarget = { label: 'scenario 4', explain: true };
+
+export async function runSustainedThroughput(context: BenchContext, target: ThroughputTarget = PRODUCT): Promise<ThroughputResult> {
   const { options } = context;
   const steps: ThroughputStep[] = [];
   let lastProfile: CpuProfile | undefined;
@@ -81,7 +92,7 @@ export async function runSustainedThroughput(context: BenchContext): Promise<Thr
       stoppedBecause = `the --quick time budget leaves no room for another ${options.stepSeconds} s step`;
       break;
     }
-    context.progress(`scenario 4: step ${index + 1}, ${rate}/s for ${options.stepSeconds}s`);
+    context.progress(`${target.label}: step ${index + 1}, ${rate}/s for ${options.stepSeconds}s`);
     const profiler = options.profile ? new MainThreadProfiler() : undefined;
     await profiler?.start();
     const { raw: _raw, ...phase } = await runWebhookPhase(context, {
@@ -89,6 +100,7 @@ export async function runSustainedThroughput(context: BenchContext): Promise<Thr
       durationSeconds: options.stepSeconds,
       customers: context.customers.take(options.customers),
       drainSeconds: options.drainSeconds,
+      ...(target.url ? { url: target.url } : {}),
       // The profile covers the offered window only, like the CPU split.
       onSendingDone: async () => {
         if (profiler) lastProfile = await profiler.stop();
@@ -119,7 +131,7 @@ export async function runSustainedThroughput(context: BenchContext): Promise<Thr
   const passed = steps.filter((step) => step.passed);
   const keptUp = passed.filter((step) => step.repliesKeptUp);
   const hardest = steps[steps.length - 1];
-  const breakdown = hardest
+  const breakdown = hardest && target.explain
     ? await latencyBreakdown(context.stack.system.temporalClient, context.stack.businessNumber, hardest.phase.customerBlock, BREAKDOWN_SAMPLE)
     : null;
   return {
@@ -129,7 +141,7 @@ export async function runSustainedThroughput(context: BenchContext): Promise<Thr
     sustainedRate: passed.length ? Math.max(...passed.map((step) => step.rate)) : null,
     sustainedRateWithReplies: keptUp.length ? Math.max(...keptUp.map((step) => step.rate)) : null,
     stoppedBecause,
-    bottleneck: hardest ? nameBottleneck(hardest.phase.cpu, cpuPerCompleteText(steps), context.stack.database.kind, hardest.mainThreadProfile) : null,
+    bottleneck: hardest && target.explain ? nameBottleneck(hardest.phase.cpu, cpuPerCompleteText(steps), context.stack.database.kind, hardest.mainThreadProfile) : null,
     breakdown,
     ...(lastProfile ? { lastProfile } : {}),
   };

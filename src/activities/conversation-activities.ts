@@ -9,7 +9,7 @@ import type {
 } from '../shared/conversation-types.ts';
 import type { LiveEventType } from '../shared/live-events.ts';
 import type { ActivityDependencies } from './dependencies.ts';
-import { publishLiveEvent } from './live-event-publisher.ts';
+import { publishLiveEvent } from '../store/live-event-publisher.ts';
 
 /** Conversation audit event types that agents see live, and the live event each becomes (for runs from before changes named their live event). */
 const LIVE_EVENT_OF: Record<string, LiveEventType> = {

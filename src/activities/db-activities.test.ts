@@ -32,6 +32,7 @@ function dependenciesOver(database: Database) {
     db: database,
     sendSms: () => Promise.reject(new Error('no Twilio in these tests')),
     findSentSms: () => Promise.resolve(undefined),
+    fetchMessageStatus: () => Promise.resolve(undefined),
     statusCallbackUrl: 'http://127.0.0.1/status',
     settings: { autoReplyLimit: 3, autoReplyWindowSeconds: 600, closedLingerSeconds: 3600 },
     log: createLogger('silent', 'test'),

@@ -2,6 +2,7 @@ import type { Database } from '../infra/database.ts';
 import type { Logger } from '../infra/logger.ts';
 import type { WorkerMetrics } from '../metrics/worker-metrics.ts';
 import type { ConversationSettings } from '../shared/conversation-types.ts';
+import type { FetchMessageStatus } from '../twilio/fetch-message-status.ts';
 import type { FindSentSms, SendSms } from '../twilio/send-sms.ts';
 
 export interface ActivityDependencies {
@@ -9,6 +10,8 @@ export interface ActivityDependencies {
   sendSms: SendSms;
   /** Looks for a message Twilio already accepted, to settle a send whose answer was lost. */
   findSentSms: FindSentSms;
+  /** Asks Twilio where one message stands, for delivery reconciliation. */
+  fetchMessageStatus: FetchMessageStatus;
   /** Our status webhook's public URL, handed to Twilio with every send. */
   statusCallbackUrl: string;
   settings: ConversationSettings;

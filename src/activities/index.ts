@@ -7,6 +7,7 @@ import { withActivityContext } from './activity-logger.ts';
 import type { ActivityDependencies } from './dependencies.ts';
 import { createOutboundRecordActivities, createSendActivities } from './outbound-activities.ts';
 import { createParkedJobActivities } from './parked-job-activities.ts';
+import { createReconciliationActivities } from './reconciliation-activities.ts';
 import { createStatusActivities } from './status-activities.ts';
 import { classifyingStoreErrors } from './store-errors.ts';
 
@@ -43,12 +44,21 @@ export function createTwilioActivities(given: ActivityDependencies) {
   return createSendActivities(prepared(given));
 }
 
+/**
+ * Delivery reconciliation (a normal activity of its own workflow, reconcile-deliveries.ts):
+ * a set apart, so the conversation workflow's proxies do not offer it.
+ */
+export function createDeliveryReconciliationActivities(given: ActivityDependencies) {
+  return createReconciliationActivities(prepared(given));
+}
+
 export function createActivities(given: ActivityDependencies) {
   // One metrics set for both, so a registry nobody reads is not made twice.
   const deps = { ...given, metrics: given.metrics ?? unexportedWorkerMetrics() };
-  return { ...createDbActivities(deps), ...createTwilioActivities(deps) };
+  return { ...createDbActivities(deps), ...createTwilioActivities(deps), ...createDeliveryReconciliationActivities(deps) };
 }
 
 export type DbActivities = ReturnType<typeof createDbActivities>;
 export type TwilioActivities = ReturnType<typeof createTwilioActivities>;
 export type Activities = DbActivities & TwilioActivities;
+export type DeliveryReconciliationActivities = ReturnType<typeof createDeliveryReconciliationActivities>;

@@ -9,7 +9,7 @@ import type { Message } from '../generated/prisma/client.ts';
 import type { Database } from '../infra/database.ts';
 import type { ActivityDependencies } from './dependencies.ts';
 import type { SendResult } from '../metrics/worker-metrics.ts';
-import { publishLiveEvent } from './live-event-publisher.ts';
+import { publishLiveEvent } from '../store/live-event-publisher.ts';
 
 export interface SendMessageInput {
   /** Chosen by the workflow; makes the activity idempotent across retries. */

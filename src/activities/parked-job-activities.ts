@@ -4,7 +4,7 @@
 import type { Prisma } from '../generated/prisma/client.ts';
 import { normalizeStorableText } from '../shared/storable-text.ts';
 import type { ActivityDependencies } from './dependencies.ts';
-import { publishLiveEvent } from './live-event-publisher.ts';
+import { publishLiveEvent } from '../store/live-event-publisher.ts';
 
 export interface ParkJobInput {
   /** Chosen by the workflow, so a re-run parks the job once. */

@@ -40,7 +40,15 @@ describe('loadConfig', () => {
       autoReply: { limit: 3, windowSeconds: 600 },
       closedConversationLingerSeconds: 3600,
       worker: { metricsHost: '127.0.0.1', metricsPort: 9464, sdkMetricsPort: 9465, shutdownGraceSeconds: 30 },
+      deliveryReconciliation: { intervalSeconds: 300, afterSeconds: 600, batchSize: 100 },
     });
+  });
+
+  it('reads delivery reconciliation settings, 0 turning the schedule off, and refuses a batch over 500', () => {
+    const config = loadConfig({ DELIVERY_RECONCILE_INTERVAL_SECONDS: '0', DELIVERY_RECONCILE_AFTER_SECONDS: '120', DELIVERY_RECONCILE_BATCH_SIZE: '20' });
+    expect(config.deliveryReconciliation).toEqual({ intervalSeconds: 0, afterSeconds: 120, batchSize: 20 });
+    expect(configError({ DELIVERY_RECONCILE_BATCH_SIZE: '501' }).message).toContain('DELIVERY_RECONCILE_BATCH_SIZE');
+    expect(configError({ DELIVERY_RECONCILE_AFTER_SECONDS: '0' }).message).toContain('DELIVERY_RECONCILE_AFTER_SECONDS');
   });
 
   it('treats blank optional values as unset', () => {

@@ -60,6 +60,12 @@ const envSchema = z.object({
   WORKER_METRICS_PORT: port(9464),
   TEMPORAL_SDK_METRICS_PORT: port(9465),
   WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+
+  // Delivery reconciliation (a Temporal Schedule; 0: off): how often, how long a message's
+  // status must have stood still before Twilio is asked, and how many messages per run.
+  DELIVERY_RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+  DELIVERY_RECONCILE_AFTER_SECONDS: z.coerce.number().int().min(1).default(600),
+  DELIVERY_RECONCILE_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(100),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -76,6 +82,15 @@ export interface TwilioConfig {
   senderNumbers?: string[];
   /** Base URL of the Twilio REST API or of a Twilio-compatible server (the emulator, Prism). */
   apiBaseUrl?: string;
+}
+
+export interface DeliveryReconciliationConfig {
+  /** How often the schedule runs; 0: no schedule (an existing one is deleted). */
+  intervalSeconds: number;
+  /** A message is asked about once its status has not moved for this long. */
+  afterSeconds: number;
+  /** At most this many messages (and Twilio calls) per run. */
+  batchSize: number;
 }
 
 export interface Config {
@@ -107,6 +122,7 @@ export interface Config {
     sdkMetricsPort: number;
     shutdownGraceSeconds: number;
   };
+  deliveryReconciliation: DeliveryReconciliationConfig;
 }
 
 export class ConfigError extends Error {
@@ -154,6 +170,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       metricsPort: env.WORKER_METRICS_PORT,
       sdkMetricsPort: env.TEMPORAL_SDK_METRICS_PORT,
       shutdownGraceSeconds: env.WORKER_SHUTDOWN_GRACE_SECONDS,
+    },
+    deliveryReconciliation: {
+      intervalSeconds: env.DELIVERY_RECONCILE_INTERVAL_SECONDS,
+      afterSeconds: env.DELIVERY_RECONCILE_AFTER_SECONDS,
+      batchSize: env.DELIVERY_RECONCILE_BATCH_SIZE,
     },
   };
 }

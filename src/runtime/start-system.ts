@@ -133,6 +133,7 @@ export async function startSystem(config: Config, log: Logger, shutdown = new Sh
       metrics,
       status: workerStatus,
       shutdownGraceSeconds: config.worker.shutdownGraceSeconds,
+    deliveryReconciliation: config.deliveryReconciliation,
     });
     shutdown.add('worker', () => workerStopped.catch(() => undefined));
     await Promise.race([firstRun, workerStopped]);

@@ -6,12 +6,15 @@
 // before anything else: a broken bundle is a bug no restart fixes, so it rejects (and the
 // process exits with it in the log).
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Client } from '@temporalio/client';
 import { bundleWorkflowCode, Runtime, type NativeConnection, type Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { connectWorkerToTemporal } from '../infra/service-connections.ts';
 import type { TemporalConnectionOptions } from '../infra/temporal-connection-options.ts';
 import { backoffDelay, type BackoffOptions } from '../infra/wait-for-service.ts';
 import { createConversationWorker, WORKFLOWS_PATH, type ConversationWorkerOptions } from '../temporal/create-worker.ts';
 import type { Logger } from '../infra/logger.ts';
+import type { DeliveryReconciliationConfig } from '../config/config.ts';
+import { ensureDeliveryReconciliationSchedule } from '../temporal/delivery-schedule.ts';
 import { WorkerStatus } from './worker-status.ts';
 
 /** A worker that ran this long before failing was healthy: the next restart comes quickly. */
@@ -28,6 +31,8 @@ export interface SupervisedWorkerOptions extends Omit<ConversationWorkerOptions,
   onRunning?: () => void;
   /** Kept up to date for /readyz: polling or not, and the current connection. */
   status?: WorkerStatus;
+  /** The delivery-reconciliation schedule this worker makes sure of at each start; absent: left alone. */
+  deliveryReconciliation?: DeliveryReconciliationConfig;
 }
 
 /** Builds the workflow bundle once, so every worker the supervisor creates reuses it. */
@@ -59,6 +64,7 @@ export async function superviseConversationWorker(options: SupervisedWorkerOptio
     status.connection = connection;
     const startedAt = Date.now();
     let failure: unknown;
+    if (options.deliveryReconciliation) await ensureSchedule(connection, options, options.deliveryReconciliation);
     try {
       const worker = await createConversationWorker({ ...options, connection, workflowBundle });
       await runUntilAborted(worker, { signal, log, status, graceSeconds: options.shutdownGraceSeconds ?? 0 }, () => {
@@ -86,6 +92,19 @@ export async function superviseConversationWorker(options: SupervisedWorkerOptio
         : `worker failed; recreating its connection and worker in ${restartInMs} ms`,
     );
     await sleep(restartInMs, undefined, { signal }).catch(() => undefined);
+  }
+}
+
+/**
+ * At every worker start, so a changed interval applies with the next deploy. A failure is
+ * logged, not fatal: the schedule is upkeep, and the next start tries again.
+ */
+async function ensureSchedule(connection: NativeConnection, options: SupervisedWorkerOptions, config: DeliveryReconciliationConfig): Promise<void> {
+  try {
+    const client = new Client({ connection, namespace: options.namespace });
+    await ensureDeliveryReconciliationSchedule(client, { ...config, taskQueue: options.taskQueue, log: options.log });
+  } catch (error) {
+    options.log.warn({ err: error }, 'could not create or update the delivery reconciliation schedule; trying again at the next worker start');
   }
 }
 

@@ -63,6 +63,7 @@ function activity() {
     db,
     sendSms: () => Promise.reject(new Error('no Twilio here')),
     findSentSms: () => Promise.resolve(undefined),
+    fetchMessageStatus: () => Promise.resolve(undefined),
     statusCallbackUrl: 'http://127.0.0.1/status',
     settings: { autoReplyLimit: 3, autoReplyWindowSeconds: 600, closedLingerSeconds: 3600 },
     log: createLogger('silent', 'test'),

@@ -4,7 +4,7 @@
 // activity (the normal path) and the status webhook (while Temporal cannot be reached).
 import type { Prisma } from '../generated/prisma/client.ts';
 import type { Database } from '../infra/database.ts';
-import { publishLiveEvent } from '../activities/live-event-publisher.ts';
+import { publishLiveEvent } from './live-event-publisher.ts';
 import type { StatusCallbackReport } from '../shared/conversation-types.ts';
 import { isForwardStatus } from '../shared/message-status.ts';
 import { OPTED_OUT_ERROR_CODE } from '../twilio/send-sms.ts';

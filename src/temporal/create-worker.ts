@@ -10,6 +10,7 @@ import type { Registry } from '../metrics/registry.ts';
 import { workerMetrics } from '../metrics/worker-metrics.ts';
 import type { ConversationSettings } from '../shared/conversation-types.ts';
 import { createTwilioRestClient } from '../twilio/rest-client.ts';
+import { createMessageStatusFetcher } from '../twilio/fetch-message-status.ts';
 import { createSentSmsFinder, createSmsSender } from '../twilio/send-sms.ts';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
@@ -43,6 +44,7 @@ export async function createConversationWorker(options: ConversationWorkerOption
     db: options.db,
     sendSms: createSmsSender(restClient, options.twilio),
     findSentSms: createSentSmsFinder(restClient),
+    fetchMessageStatus: createMessageStatusFetcher(restClient),
     statusCallbackUrl: options.statusCallbackUrl,
     settings: options.settings,
     log: options.log.child({ component: 'activities' }),

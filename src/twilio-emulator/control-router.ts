@@ -45,6 +45,7 @@ const deliveryOutcomeSchema = z.object({
   phoneNumber,
   outcome: z.enum(['delivered', 'undelivered', 'failed']),
 });
+const droppedCallbacksSchema = z.object({ phoneNumber });
 const sendFailuresSchema = z.object({
   count: z.number().int().min(0),
   httpStatus: z.number().int().min(400).max(599),
@@ -83,6 +84,13 @@ export function controlRouter(deps: ControlDeps): Router {
   router.post('/delivery-outcomes', (ctx) => {
     const { phoneNumber, outcome } = jsonBody(ctx, deliveryOutcomeSchema);
     deps.behaviour.setDeliveryOutcome(phoneNumber, outcome);
+    ctx.status = 204;
+  });
+
+  // Messages to this number from now on progress without posting any status callback.
+  router.post('/dropped-callbacks', (ctx) => {
+    const { phoneNumber } = jsonBody(ctx, droppedCallbacksSchema);
+    deps.behaviour.dropStatusCallbacks(phoneNumber);
     ctx.status = 204;
   });
 

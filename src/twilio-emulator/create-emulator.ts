@@ -123,6 +123,7 @@ export function createTwilioEmulator(options: TwilioEmulatorOptions): TwilioEmul
     addPhoneNumber: (phoneNumber) => phoneNumbers.add(phoneNumber),
     markOptedOut: (phoneNumber) => behaviour.markOptedOut(phoneNumber),
     setDeliveryOutcome: (phoneNumber, outcome) => behaviour.setDeliveryOutcome(phoneNumber, outcome),
+    dropStatusCallbacks: (phoneNumber) => behaviour.dropStatusCallbacks(phoneNumber),
     failNextSends: (n, httpStatus) => behaviour.failNextSends(n, httpStatus),
     waitForMessages: (predicate, timeoutMs = DEFAULT_WAIT_TIMEOUT_MS) => store.waitFor(predicate, timeoutMs),
   };

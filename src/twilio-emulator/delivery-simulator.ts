@@ -33,8 +33,9 @@ export class DeliverySimulator {
     setMaxListeners(0, this.stopping.signal);
   }
 
-  start(message: EmulatedMessage, outcome: DeliveryOutcome): void {
-    const run = this.run(message, outcome).catch((error: unknown) => {
+  /** `dropCallbacks`: the message progresses as usual but no status callback is posted. */
+  start(message: EmulatedMessage, outcome: DeliveryOutcome, { dropCallbacks = false } = {}): void {
+    const run = this.run(message, outcome, dropCallbacks).catch((error: unknown) => {
       if (!this.stopping.signal.aborted) {
         this.deps.logger.error({ err: error, messageSid: message.sid }, 'delivery simulation failed');
       }
@@ -49,14 +50,14 @@ export class DeliverySimulator {
     await Promise.allSettled([...this.running]);
   }
 
-  private async run(message: EmulatedMessage, outcome: DeliveryOutcome): Promise<void> {
+  private async run(message: EmulatedMessage, outcome: DeliveryOutcome, dropCallbacks: boolean): Promise<void> {
     // A `failed` message never reached the carrier, so Twilio reports no `sent` before it.
     const steps: Array<'sent' | DeliveryOutcome> = outcome === 'failed' ? ['failed'] : ['sent', outcome];
     for (const status of steps) {
       await delay(this.deps.delayMs, undefined, { signal: this.stopping.signal });
       const now = new Date();
       const errorCode = status === 'sent' ? null : ERROR_CODES[status];
-      if (message.statusCallback) {
+      if (message.statusCallback && !dropCallbacks) {
         await this.postCallback(message, status, errorCode, now);
       }
       // The stored status moves only after its callback was answered, so a test that waits for a

@@ -5,6 +5,7 @@ import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TwilioConfig } from '../config/config.ts';
 import { createTwilioRestClient } from '../twilio/rest-client.ts';
+import { createMessageStatusFetcher } from '../twilio/fetch-message-status.ts';
 import { createSmsSender, TwilioSendError, type OutboundSms } from '../twilio/send-sms.ts';
 import { createTwilioEmulator, type TwilioEmulator } from './index.ts';
 import { startWebhookReceiver, type WebhookReceiver } from './testing/webhook-receiver.ts';
@@ -550,6 +551,34 @@ describe('emulator control routes', () => {
   it('answers 400 when there is nowhere to post an inbound message', async () => {
     const result = await control('/inbound', { json: { from: CUSTOMER, to: BUSINESS_NUMBER, body: 'x' } });
     expect(result.status).toBe(400);
+  });
+});
+
+describe('lost status callbacks (for delivery reconciliation)', () => {
+  const OTHER_CUSTOMER = '+447700900456';
+
+  it('drops the callbacks of messages to a number, while the message still progresses and the API shows it', async () => {
+    const response = await fetch(`${emulator.url}/_emulator/dropped-callbacks`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ phoneNumber: CUSTOMER }),
+    });
+    expect(response.status).toBe(204);
+    const dropped = await sender()(sms());
+    const kept = await sender()(sms({ to: OTHER_CUSTOMER }));
+    // A message's stored status moves only after its callback was answered: once both are
+    // delivered, any callback of the dropped one would have arrived already.
+    await emulator.waitForMessages((messages) => messages.length === 2 && messages.every((m) => m.status === 'delivered'));
+    expect(receiver.received.map((c) => c.params.MessageSid)).toEqual([kept.sid, kept.sid]);
+
+    const fetchStatus = createMessageStatusFetcher(createTwilioRestClient(twilioConfig()));
+    expect(await fetchStatus(dropped.sid)).toEqual({ status: 'delivered', errorCode: null });
+  });
+
+  it('reports an unknown sid as unknown, and a refused question as an error', async () => {
+    expect(await createMessageStatusFetcher(createTwilioRestClient(twilioConfig()))('SM00000000000000000000000000000000')).toBeUndefined();
+    const wrongToken = createMessageStatusFetcher(createTwilioRestClient(twilioConfig({ authToken: 'wrong' })));
+    await expect(wrongToken('SM00000000000000000000000000000000')).rejects.toMatchObject({ httpStatus: 401 });
   });
 });
 

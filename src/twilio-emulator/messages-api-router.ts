@@ -58,7 +58,9 @@ export function messagesApiRouter(deps: MessagesApiDeps): Router {
     };
     store.add(message);
     logger.info({ messageSid: message.sid, status: message.status }, 'message accepted');
-    simulator.start(structuredClone(message), behaviour.deliveryOutcome(message.to));
+    simulator.start(structuredClone(message), behaviour.deliveryOutcome(message.to), {
+      dropCallbacks: behaviour.dropsStatusCallbacks(message.to),
+    });
 
     ctx.status = 201;
     ctx.body = toMessageResource(message);

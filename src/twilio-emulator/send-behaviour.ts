@@ -1,10 +1,12 @@
 // What a test has asked the emulated Twilio to do differently: opted-out recipients, delivery
-// outcomes per number, and injected HTTP failures for the next sends.
+// outcomes per number, injected HTTP failures for the next sends, and recipients whose status
+// callbacks are lost (the message still progresses; only the app is never told).
 import type { DeliveryOutcome } from './types.ts';
 
 export class SendBehaviour {
   private readonly optedOut = new Set<string>();
   private readonly outcomes = new Map<string, DeliveryOutcome>();
+  private readonly callbacksDropped = new Set<string>();
   private pendingFailures: { remaining: number; httpStatus: number } | undefined;
 
   markOptedOut(phoneNumber: string): void {
@@ -29,6 +31,15 @@ export class SendBehaviour {
 
   deliveryOutcome(phoneNumber: string): DeliveryOutcome {
     return this.outcomes.get(phoneNumber) ?? 'delivered';
+  }
+
+  /** Twilio's callbacks can be lost; delivery reconciliation exists for that, and is tested with this. */
+  dropStatusCallbacks(phoneNumber: string): void {
+    this.callbacksDropped.add(phoneNumber);
+  }
+
+  dropsStatusCallbacks(phoneNumber: string): boolean {
+    return this.callbacksDropped.has(phoneNumber);
   }
 
   failNextSends(count: number, httpStatus: number): void {

@@ -105,6 +105,8 @@ export interface TwilioEmulator {
   markOptedOut(phoneNumber: string): void;
   /** Make delivery to this number end in `undelivered` (30003) or `failed` (30008) instead of `delivered`. */
   setDeliveryOutcome(phoneNumber: string, outcome: DeliveryOutcome): void;
+  /** Lose every status callback of messages to this number (they still progress, and the Messages API shows it). */
+  dropStatusCallbacks(phoneNumber: string): void;
   /** Make the next n sends answer with this HTTP status (e.g. 500 or 429) to test retries. */
   failNextSends(n: number, httpStatus: number): void;
   /** Resolves once the predicate over messages() holds, re-checked whenever a message is accepted or moves status; rejects after timeoutMs. */

@@ -78,7 +78,7 @@ function segmentCount(reported: string | undefined): number | undefined {
   return Number.isFinite(count) && count > 0 ? count : undefined;
 }
 
-function toSendError(error: unknown): TwilioSendError {
+export function toSendError(error: unknown): TwilioSendError {
   if (error instanceof TwilioSendError) return error;
   const candidate = error as { status?: unknown; code?: unknown; message?: unknown };
   const httpStatus = typeof candidate.status === 'number' ? candidate.status : 0;

@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database.ts';
 import { freePort } from '../../../test/support/free-port.ts';
 import { waitFor } from '../../../test/support/wait-for.ts';
-import { publishLiveEvent } from '../../activities/live-event-publisher.ts';
+import { publishLiveEvent } from '../../store/live-event-publisher.ts';
 import { createDatabase, type Database } from '../../infra/database.ts';
 import { startEmbeddedPostgres } from '../../infra/embedded-postgres.ts';
 import { createLogger } from '../../infra/logger.ts';

@@ -1,0 +1,139 @@
+// Scenario 6: the product against the minimal pipeline of the same design (bench/minimal-pipeline),
+// in the same run, on the same Temporal server, database and Twilio emulator: the same stepping
+// as scenario 4 for the sustained rate, then the same traffic at --compare-rate (10/s) through
+// each for acknowledgement, reply latency and CPU per text. Every figure is also given as
+// product ÷ minimal: 1.0× means the product costs no more than the least this design can do.
+import type { BenchContext } from '../context.ts';
+import type { LatencyDistribution } from '../histogram.ts';
+import { startMinimalPipeline } from '../minimal-pipeline/start.ts';
+import { runWebhookPhase, type WebhookPhase } from '../webhook-phase.ts';
+import { runSustainedThroughput, type ThroughputResult } from './sustained-throughput.ts';
+
+/** What the quick run's two comparison phases need beyond their hold time: drains, the rest of the run. */
+const QUICK_PHASE_RESERVE_SECONDS = 10;
+
+export interface ComparedPhase {
+  offeredRate: number;
+  sent: number;
+  accepted: number;
+  ack: LatencyDistribution;
+  reply: LatencyDistribution;
+  repliesExpected: number;
+  repliesReceived: number;
+  cpuMsPerMessage: WebhookPhase['cpuMsPerMessage'];
+  otherCores: number;
+}
+
+export interface MinimalComparisonResult {
+  /** What the minimal pipeline is, in one line. */
+  pipeline: string;
+  /** Null when the scenario was cut short (the note says why). */
+  atRate: { rate: number; durationSeconds: number; product: ComparedPhase; minimal: ComparedPhase } | null;
+  /** The minimal pipeline's own stepping, with scenario 4's criterion; null when not run. */
+  minimalThroughput: Omit<ThroughputResult, 'lastProfile'> | null;
+  /** Rows the minimal pipeline stored (texts, status callbacks) by the end: it did the whole job. */
+  minimalStored: { texts: number; statusCallbacks: number } | null;
+  /** Product ÷ minimal; null where either side is missing. */
+  ratios: {
+    sustainedRate: number | null;
+    sustainedRateWithReplies: number | null;
+    ackP50: number | null;
+    ackP99: number | null;
+    replyP50: number | null;
+    replyP95: number | null;
+    replyP99: number | null;
+    cpuMsPerText: { benchProcess: number | null; temporalServer: number | null; postgres: number | null; total: number | null };
+  };
+  notes: string[];
+}
+
+const ratio = (a: number | null | undefined, b: number | null | undefined) => (a == null || b == null || b <= 0 ? null : Math.round((a / b) * 100) / 100);
+
+function compared(phase: WebhookPhase): ComparedPhase {
+  return {
+    offeredRate: phase.offeredRate,
+    sent: phase.sent,
+    accepted: phase.accepted,
+    ack: phase.ack,
+    reply: phase.reply,
+    repliesExpected: phase.repliesExpected,
+    repliesReceived: phase.repliesReceived,
+    cpuMsPerMessage: phase.cpuMsPerMessage,
+    otherCores: phase.cpu.cores.otherOnMachine,
+  };
+}
+
+export async function runMinimalComparison(context: BenchContext, productThroughput: ThroughputResult | undefined): Promise<MinimalComparisonResult> {
+  const { options } = context;
+  const notes: string[] = [];
+  context.progress('scenario 6: starting the minimal pipeline (own bundle, worker, task queue and webhook server)');
+  const minimal = await startMinimalPipeline(context.stack);
+  let atRate: MinimalComparisonResult['atRate'] = null;
+  let minimalThroughput: MinimalComparisonResult['minimalThroughput'] = null;
+  let minimalStored: MinimalComparisonResult['minimalStored'] = null;
+  try {
+    // The latency comparison first: it is what a --quick run has room for.
+    const rate = options.compareRate;
+    const durationSeconds = options.durationSeconds;
+    if (context.remainingSeconds() < 2 * durationSeconds + QUICK_PHASE_RESERVE_SECONDS) {
+      notes.push(`comparison at ${rate}/s skipped: the --quick time budget leaves no room for two ${durationSeconds} s phases`);
+    } else {
+      // Product first, then minimal, each with fresh customers (every text opens a conversation
+      // in the first pass through the block, as in scenario 1).
+      context.progress(`scenario 6: product at ${rate}/s for ${durationSeconds}s`);
+      const { raw: _a, ...product } = await runWebhookPhase(context, { rate, durationSeconds, customers: context.customers.take(options.customers), drainSeconds: options.drainSeconds });
+      context.progress(`scenario 6: minimal pipeline at ${rate}/s for ${durationSeconds}s`);
+      const { raw: _b, ...least } = await runWebhookPhase(context, {
+        rate,
+        durationSeconds,
+        customers: context.customers.take(options.customers),
+        drainSeconds: options.drainSeconds,
+        url: minimal.inboundUrl,
+      });
+      atRate = { rate, durationSeconds, product: compared(product), minimal: compared(least) };
+      context.progress(
+        `  ack p99 ${product.ack.p99} vs ${least.ack.p99} ms, reply p95 ${product.reply.p95} vs ${least.reply.p95} ms, ` +
+          `CPU/text ${product.cpuMsPerMessage.total} vs ${least.cpuMsPerMessage.total} ms (product vs minimal)`,
+      );
+    }
+    // Stepping only when the product's was run too (a ratio needs both), with the same steps.
+    if (productThroughput) {
+      const { lastProfile: _profile, ...stepped } = await runSustainedThroughput(context, { label: 'scenario 6: minimal pipeline', url: minimal.inboundUrl, explain: false });
+      minimalThroughput = stepped;
+      if (stepped.steps.length === 0) notes.push(`minimal pipeline's stepping not run: ${stepped.stoppedBecause}`);
+    } else {
+      notes.push('sustained-rate ratio not measured: scenario 4 (throughput) was not part of this run');
+    }
+    // The last status callbacks land ≈ 100 ms after the last reply (the phase waits 500 ms).
+    minimalStored = await minimal.stored().catch(() => null);
+  } finally {
+    await minimal.stop().catch((error: unknown) => context.progress(`stopping the minimal pipeline failed: ${String(error)}`));
+  }
+
+  const p = atRate?.product;
+  const m = atRate?.minimal;
+  return {
+    pipeline:
+      'one workflow per conversation (signalWithStart from a node:http webhook that validates the signature), one local activity per text ' +
+      '(INSERT, keyword rule, Messages API POST with a status callback) and one per status callback (INSERT); own task queue and worker; same Temporal server, database and emulator',
+    atRate,
+    minimalThroughput,
+    minimalStored,
+    ratios: {
+      sustainedRate: ratio(productThroughput?.sustainedRate, minimalThroughput?.sustainedRate),
+      sustainedRateWithReplies: ratio(productThroughput?.sustainedRateWithReplies, minimalThroughput?.sustainedRateWithReplies),
+      ackP50: ratio(p?.ack.p50, m?.ack.p50),
+      ackP99: ratio(p?.ack.p99, m?.ack.p99),
+      replyP50: ratio(p?.reply.p50, m?.reply.p50),
+      replyP95: ratio(p?.reply.p95, m?.reply.p95),
+      replyP99: ratio(p?.reply.p99, m?.reply.p99),
+      cpuMsPerText: {
+        benchProcess: ratio(p?.cpuMsPerMessage.benchProcess, m?.cpuMsPerMessage.benchProcess),
+        temporalServer: ratio(p?.cpuMsPerMessage.temporalServer, m?.cpuMsPerMessage.temporalServer),
+        postgres: ratio(p?.cpuMsPerMessage.postgres, m?.cpuMsPerMessage.postgres),
+        total: ratio(p?.cpuMsPerMessage.total, m?.cpuMsPerMessage.total),
+      },
+    },
+    notes,
+  };
+}
