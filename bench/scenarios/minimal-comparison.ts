@@ -6,11 +6,14 @@
 import type { BenchContext } from '../context.ts';
 import type { LatencyDistribution } from '../histogram.ts';
 import { startMinimalPipeline } from '../minimal-pipeline/start.ts';
+import { settle } from '../settle.ts';
 import { runWebhookPhase, type WebhookPhase } from '../webhook-phase.ts';
 import { runSustainedThroughput, type ThroughputResult } from './sustained-throughput.ts';
 
 /** What the quick run's two comparison phases need beyond their hold time: drains, the rest of the run. */
 const QUICK_PHASE_RESERVE_SECONDS = 10;
+/** Longest wait for an earlier backlog to clear before each comparison phase (full run). */
+const SETTLE_MAX_SECONDS = 60;
 
 export interface ComparedPhase {
   offeredRate: number;
@@ -79,9 +82,16 @@ export async function runMinimalComparison(context: BenchContext, productThrough
       notes.push(`comparison at ${rate}/s skipped: the --quick time budget leaves no room for two ${durationSeconds} s phases`);
     } else {
       // Product first, then minimal, each with fresh customers (every text opens a conversation
-      // in the first pass through the block, as in scenario 1).
+      // in the first pass through the block, as in scenario 1), each after the system went quiet.
+      const quiet = async (before: string) => {
+        const spare = context.remainingSeconds() - 2 * durationSeconds - QUICK_PHASE_RESERVE_SECONDS;
+        const waited = await settle(context.stack.tap, Math.max(0, Math.min(SETTLE_MAX_SECONDS, spare)) * 1000);
+        if (!waited.quiet) notes.push(`replies were still arriving ${Math.round(waited.waitedMs / 1000)} s after the previous phase when the ${before} phase began`);
+      };
+      await quiet('product');
       context.progress(`scenario 6: product at ${rate}/s for ${durationSeconds}s`);
       const { raw: _a, ...product } = await runWebhookPhase(context, { rate, durationSeconds, customers: context.customers.take(options.customers), drainSeconds: options.drainSeconds });
+      await quiet('minimal');
       context.progress(`scenario 6: minimal pipeline at ${rate}/s for ${durationSeconds}s`);
       const { raw: _b, ...least } = await runWebhookPhase(context, {
         rate,
@@ -96,8 +106,11 @@ export async function runMinimalComparison(context: BenchContext, productThrough
           `CPU/text ${product.cpuMsPerMessage.total} vs ${least.cpuMsPerMessage.total} ms (product vs minimal)`,
       );
     }
-    // Stepping only when the product's was run too (a ratio needs both), with the same steps.
-    if (productThroughput) {
+    // Stepping only when the product's was run too (a ratio needs both), with the same steps; not
+    // in --quick, whose budget would cut it after a step or two and make the ratio meaningless.
+    if (options.quick) {
+      notes.push("sustained-rate ratio not measured: --quick has no room for the minimal pipeline's stepping");
+    } else if (productThroughput) {
       const { lastProfile: _profile, ...stepped } = await runSustainedThroughput(context, { label: 'scenario 6: minimal pipeline', url: minimal.inboundUrl, explain: false });
       minimalThroughput = stepped;
       if (stepped.steps.length === 0) notes.push(`minimal pipeline's stepping not run: ${stepped.stoppedBecause}`);
