@@ -24,6 +24,7 @@ import { requestJson } from './support/http.ts';
 import { BUSINESS_NUMBER, newCustomerNumber } from './support/stack.ts';
 import { createTcpProxy, type TcpProxy } from './support/tcp-proxy.ts';
 import { waitFor } from './support/wait-for.ts';
+import { serviceEnv } from './support/service-env.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const log = createLogger(process.env.LOG_LEVEL ?? 'warn', 'process-restart-test');
@@ -165,27 +166,17 @@ beforeAll(async () => {
   });
   const emulatorUrl = await emulator.listen(0, '127.0.0.1');
 
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'info',
-    DATA_DIR: path.join(dir, 'data'),
-    DATABASE_URL: databaseUrl,
-    TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
-    TEMPORAL_NAMESPACE: 'default',
-    TEMPORAL_TASK_QUEUE: `restart-${randomBytes(4).toString('hex')}`,
-    TWILIO_ACCOUNT_SID: accountSid,
-    TWILIO_AUTH_TOKEN: authToken,
-    TWILIO_PHONE_NUMBER: BUSINESS_NUMBER,
-    TWILIO_MESSAGING_SERVICE_SID: '',
-    TWILIO_API_BASE_URL: emulatorUrl,
-    API_HOST: '127.0.0.1',
-    API_PORT: String(apiPort),
-    API_BASE_URL: apiBaseUrl,
+  const env = serviceEnv({
+    dir,
+    databaseUrl,
+    temporalAddress: `127.0.0.1:${temporalPort}`,
+    taskQueue: `restart-${randomBytes(4).toString('hex')}`,
+    twilio: { accountSid, authToken, apiBaseUrl: emulatorUrl, phoneNumber: BUSINESS_NUMBER },
+    apiBaseUrl,
+    apiPort,
     // Other test files run worker processes at the same time: no fixed metrics ports.
-    WORKER_METRICS_PORT: '0',
-    TEMPORAL_SDK_METRICS_PORT: '0',
-  };
+    extra: { WORKER_METRICS_PORT: '0', TEMPORAL_SDK_METRICS_PORT: '0' },
+  });
   api = new ServiceProcess('api', 'src/api/server.ts', env);
   worker = new ServiceProcess('worker', 'src/worker.ts', env);
   stoppedWhileWaiting = new ServiceProcess('api (stopped while waiting)', 'src/api/server.ts', { ...env, API_PORT: '0' });

@@ -8,7 +8,6 @@ import { checkOwnership } from './conversation-changes.ts';
 import type { CarriedState } from './conversation-state.ts';
 import { rejection } from './rejection.ts';
 
-export { rejection } from './rejection.ts';
 
 /** The update's validator: the body, then the conversation's state. */
 export function validateSendMessage(state: CarriedState, request: SendMessageRequest): void {

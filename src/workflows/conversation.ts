@@ -43,7 +43,8 @@ import type {
 } from '../shared/conversation-types.ts';
 import { FailureType } from '../shared/failure-types.ts';
 import { decideInbound } from '../shared/inbound-decision.ts';
-import { checkSendAllowed, rejection, validateSendMessage } from './conversation-validators.ts';
+import { checkSendAllowed, validateSendMessage } from './conversation-validators.ts';
+import { rejection } from './rejection.ts';
 import {
   answeredByAgent,
   assign,

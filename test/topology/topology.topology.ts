@@ -26,6 +26,7 @@ import { liveEventOf, openSse, type SseClient, type SseEvent } from '../support/
 import { BUSINESS_NUMBER, newCustomerNumber, newMessageSid } from '../support/stack.ts';
 import { processPollsTaskQueue } from '../support/task-queue-pollers.ts';
 import { waitFor } from '../support/wait-for.ts';
+import { serviceEnv } from '../support/service-env.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const NAMESPACE = 'default';
@@ -89,23 +90,15 @@ async function startTopology(): Promise<void> {
   });
   const emulatorUrl = await emulator.listen(0, '127.0.0.1');
 
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'info',
-    DATA_DIR: path.join(dir, 'data'),
-    DATABASE_URL: database.url,
-    TEMPORAL_ADDRESS: temporal.address,
-    TEMPORAL_NAMESPACE: NAMESPACE,
-    TEMPORAL_TASK_QUEUE: taskQueue,
-    TWILIO_ACCOUNT_SID: accountSid,
-    TWILIO_AUTH_TOKEN: authToken,
-    TWILIO_PHONE_NUMBER: BUSINESS_NUMBER,
-    TWILIO_MESSAGING_SERVICE_SID: '',
-    TWILIO_API_BASE_URL: emulatorUrl,
-    API_HOST: '127.0.0.1',
-    API_BASE_URL: apiUrls[0],
-  };
+  const env = serviceEnv({
+    dir,
+    databaseUrl: database.url,
+    temporalAddress: temporal.address,
+    namespace: NAMESPACE,
+    taskQueue,
+    twilio: { accountSid, authToken, apiBaseUrl: emulatorUrl, phoneNumber: BUSINESS_NUMBER },
+    apiBaseUrl: apiUrls[0]!,
+  });
   const nodeProcess = (name: string, entry: string, extra: NodeJS.ProcessEnv = {}) =>
     new ManagedProcess({ name, command: process.execPath, args: ['--import', 'tsx', entry], cwd: REPO_ROOT, env: { ...env, ...extra }, logDir: dir });
   apis = ports.map((port, index) => nodeProcess(`api-${index + 1}`, 'src/api/server.ts', { API_PORT: String(port) }));

@@ -21,6 +21,7 @@ import { waitFor } from '../../support/wait-for.ts';
 import { ManagedProcess } from '../../support/managed-process.ts';
 import type { FaultOptions } from './options.ts';
 import { StatusCallbackRedelivery } from './status-callback-redelivery.ts';
+import { serviceEnv } from '../../support/service-env.ts';
 
 export const BUSINESS_NUMBER = '+15005550006';
 export const AUTO_REPLY_LIMIT = 3;
@@ -111,26 +112,18 @@ export async function startFaultStack(options: FaultOptions): Promise<FaultStack
     logDir: dir,
   });
 
-  const appEnv: NodeJS.ProcessEnv = {
-    ...process.env,
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'warn',
-    DATA_DIR: path.join(dir, 'data'),
-    DATABASE_URL: database.url,
-    TEMPORAL_ADDRESS: temporalAddress,
-    TEMPORAL_NAMESPACE: NAMESPACE,
-    TEMPORAL_TASK_QUEUE: taskQueue,
-    TWILIO_ACCOUNT_SID: accountSid,
-    TWILIO_AUTH_TOKEN: authToken,
-    TWILIO_PHONE_NUMBER: BUSINESS_NUMBER,
-    TWILIO_MESSAGING_SERVICE_SID: '',
-    TWILIO_API_BASE_URL: emulatorUrl,
-    API_HOST: '127.0.0.1',
-    API_PORT: String(apiPort),
-    API_BASE_URL: apiBaseUrl,
-    AUTO_REPLY_LIMIT: String(AUTO_REPLY_LIMIT),
-    AUTO_REPLY_WINDOW_SECONDS: String(AUTO_REPLY_WINDOW_SECONDS),
-  };
+  const appEnv = serviceEnv({
+    dir,
+    databaseUrl: database.url,
+    temporalAddress,
+    namespace: NAMESPACE,
+    taskQueue,
+    twilio: { accountSid, authToken, apiBaseUrl: emulatorUrl, phoneNumber: BUSINESS_NUMBER },
+    apiBaseUrl,
+    apiPort,
+    logLevel: 'warn',
+    extra: { AUTO_REPLY_LIMIT: String(AUTO_REPLY_LIMIT), AUTO_REPLY_WINDOW_SECONDS: String(AUTO_REPLY_WINDOW_SECONDS) },
+  });
   // `node --import tsx` rather than `npx tsx`: one process, so SIGKILL hits the worker itself
   // and not a launcher that would leave it running.
   const nodeProcess = (name: string, entry: string) =>

@@ -42,6 +42,8 @@ interface Shape {
   runs: string[];
   /** Plays the conversation; resolves with the customer's number once everything has settled. */
   drive(): Promise<string>;
+  /** The workflow id of what drive() resolved with (default: the customer's conversation). */
+  workflowIdOf?(driven: string): string;
   /** Proves the recorded runs are the shape they claim to be. */
   check?(histories: JsonHistory[], driven: DrivenFacts): void;
 }
@@ -157,12 +159,12 @@ async function historyOf(customer: string, runId?: string): Promise<JsonHistory>
 
 // --- saving -------------------------------------------------------------------------------------
 
-async function runsOf(customer: string, expected: number): Promise<{ runId: string; startTime: Date }[]> {
+async function runsOf(workflowId: string, expected: number): Promise<{ runId: string; startTime: Date }[]> {
   return waitFor(
-    `${expected} run(s) of ${workflowIdOf(customer)} to be listed`,
+    `${expected} run(s) of ${workflowId} to be listed`,
     async () => {
       const runs: { runId: string; startTime: Date }[] = [];
-      for await (const execution of stack.client.workflow.list({ query: `WorkflowId = '${workflowIdOf(customer)}'` })) runs.push(execution);
+      for await (const execution of stack.client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) runs.push(execution);
       return runs.length >= expected ? runs.sort((a, b) => a.startTime.getTime() - b.startTime.getTime()) : undefined;
     },
     30_000,
@@ -170,11 +172,12 @@ async function runsOf(customer: string, expected: number): Promise<{ runId: stri
   );
 }
 
-async function record(shape: Shape, customer: string): Promise<void> {
-  const runs = await runsOf(customer, shape.runs.length);
+async function record(shape: Shape, driven: string): Promise<void> {
+  const workflowId = shape.workflowIdOf?.(driven) ?? workflowIdOf(driven);
+  const runs = await runsOf(workflowId, shape.runs.length);
   const histories: JsonHistory[] = [];
   for (const [index, run] of runs.entries()) {
-    const json = historyToJson(await stack.client.workflow.getHandle(workflowIdOf(customer), run.runId).fetchHistory());
+    const json = historyToJson(await stack.client.workflow.getHandle(workflowId, run.runId).fetchHistory());
     const history = JSON.parse(json) as JsonHistory;
     histories.push(history);
     const file = runs.length === 1 ? `${shape.name}.json` : `${shape.name}.run${index + 1}.json`;
@@ -186,7 +189,7 @@ async function record(shape: Shape, customer: string): Promise<void> {
         run: index + 1,
         runs: runs.length,
         description: shape.runs[index] ?? 'an extra run the shape was not expected to make',
-        workflowId: workflowIdOf(customer),
+        workflowId,
         runId: run.runId,
         events: history.events.length,
         ending: runEnding(history),
@@ -412,6 +415,30 @@ const SHAPES: Shape[] = [
     check([closed, reopened]) {
       expect(runEnding(closed!)).toBe('completed');
       expect(runEnding(reopened!)).toBe('running');
+    },
+  },
+  {
+    name: 'delivery-reconciliation',
+    runs: [
+      'The scheduled reconciliation: one reply whose status callbacks were lost is settled to delivered from Twilio; the run completes with its summary.',
+    ],
+    async drive() {
+      const customer = newCustomerNumber();
+      stack.emulator.dropStatusCallbacks(customer);
+      await textIn(customer, 'documents');
+      const workflowId = `history-reconciliation-${newMessageSid().slice(2, 10)}`;
+      const summary = await stack.client.workflow.execute('reconcileDeliveriesWorkflow', {
+        taskQueue: stack.taskQueue,
+        workflowId,
+        args: [{ olderThanSeconds: 0, limit: 10 }],
+      });
+      facts.reconciliation = summary;
+      return workflowId;
+    },
+    workflowIdOf: (workflowId) => workflowId,
+    check([run]) {
+      expect(runEnding(run!)).toBe('completed');
+      expect(facts.reconciliation).toMatchObject({ settled: 1, failed: 0 });
     },
   },
 ];
