@@ -2,6 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // Vitest's own summary, then one plain `tests: N passed, N failed` line CI can read.
+    reporters: ['default', './test/support/plain-summary-reporter.ts'],
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
     // Temporal's native worker and the embedded servers want real processes, not threads.

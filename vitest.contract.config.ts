@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // Vitest's own summary, then one plain `tests: N passed, N failed` line CI can read.
+    reporters: ['default', './test/support/plain-summary-reporter.ts'],
     include: ['test/contract/**/*.contract.ts'],
     globalSetup: ['test/support/global-setup.ts'],
     pool: 'forks',
