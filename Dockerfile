@@ -2,8 +2,9 @@
 # One image for both processes of the split deployment; the command picks the role:
 #   API:    node --import tsx src/api/server.ts   (the default)
 #   worker: node --import tsx src/worker.ts
-# TypeScript runs through tsx (a runtime dependency), so there is no compile step: the build
-# stage only generates the Prisma client, which is not in the repository.
+# TypeScript runs through tsx (a runtime dependency), so there is no compile step for the
+# server: the build stage generates the Prisma client (not in the repository) and builds the
+# agent console's static files (console/dist), which the runtime image ships.
 
 ARG NODE_IMAGE=node:20.20.2-bookworm-slim
 
@@ -19,6 +20,13 @@ COPY prisma ./prisma
 COPY scripts/prisma-generate.mjs ./scripts/
 # Generates into src/generated/prisma without downloading the schema engine (see the script).
 RUN node scripts/prisma-generate.mjs
+# The agent console (console/ → console/dist, served by the API at /sms): its client types come
+# from the API's OpenAPI document, written from the route table in src/, so the build needs both.
+COPY tsconfig.json ./
+COPY scripts/build-console.mjs scripts/write-openapi.ts ./scripts/
+COPY src ./src
+COPY console ./console
+RUN node scripts/build-console.mjs
 
 # --- production dependencies only -------------------------------------------------------------
 FROM ${NODE_IMAGE} AS prod-deps
@@ -38,6 +46,7 @@ COPY package.json tsconfig.json prisma.config.ts ./
 COPY prisma ./prisma
 COPY src ./src
 COPY --from=build /app/src/generated ./src/generated
+COPY --from=build /app/console/dist ./console/dist
 COPY docker/healthcheck.mjs ./docker/healthcheck.mjs
 # Everything above stays root-owned and read-only to the process; it writes nothing to /app
 # (tsx caches in /tmp, the worker bundles its workflows in memory).

@@ -118,8 +118,10 @@ export function formatResults(results: BenchResults): string {
     out.push(
       events.status === 'skipped'
         ? `3. Inbound → agent event (SSE): skipped: ${events.reason}`
-        : `3. Inbound → agent event (SSE) — ${events.matched}/${events.accepted} texts seen on the stream\n` +
-            table([LATENCY_HEADER, latencyRow('webhook sent → SSE event', events.latency)]),
+        : `3. Inbound → agent event (SSE) — ${events.offeredRate}/s: ${events.matched}/${events.accepted} texts seen on the stream\n` +
+            table([LATENCY_HEADER, latencyRow('webhook sent → SSE event', events.latency)]) +
+            `\n  target (the issue's): p95 ≤ 250 ms at 10 texts/s — ${ms(events.latency.p95)} at ${events.offeredRate}/s: ` +
+            (events.offeredRate >= 10 && events.latency.p95 <= 250 && events.matched === events.accepted ? 'met' : 'not met'),
       '',
     );
   }
@@ -182,7 +184,7 @@ export function formatResults(results: BenchResults): string {
   if (open) {
     const { before, after } = open.memory;
     out.push(
-      `5. Open conversations — ${open.opened} opened in ${open.fillSeconds} s (${open.fill.chunks} chunks, each drained; ${open.fillRate}/s → ${open.fill.finalRate}/s; ` +
+      `5. Open conversations — ${open.opened} of ${open.requested} opened in ${open.fillSeconds} s (${open.fill.chunks} chunks, each drained; ${open.fillRate}/s → ${open.fill.finalRate}/s; ` +
         `other processes ${open.fill.otherCores.toFixed(2)} cores); worker cache ${open.workflowCache.maxCachedWorkflows} ` +
         `(${open.workflowCache.exceeded ? 'exceeded: the oldest were evicted' : 'not exceeded: nothing was evicted'})`,
       `  memory RSS: this process ${before.benchProcessRssMiB} → ${after.benchProcessRssMiB} MiB, Temporal server ${before.temporalServerRssMiB ?? '–'} → ${after.temporalServerRssMiB ?? '–'} MiB` +
@@ -195,6 +197,10 @@ export function formatResults(results: BenchResults): string {
         [`text to oldest${open.oldConversations.expectedEvicted ? ' (evicted)' : ''}`, ms(open.oldConversations.ack.p50), ms(open.oldConversations.ack.p99), ms(open.oldConversations.reply.p50), ms(open.oldConversations.reply.p99), String(open.oldConversations.reply.count)],
         ['text to most recent (cached)', ms(open.recentConversations.ack.p50), ms(open.recentConversations.ack.p99), ms(open.recentConversations.reply.p50), ms(open.recentConversations.reply.p99), String(open.recentConversations.reply.count)],
       ]),
+      `  target (the issue's): a text to an evicted conversation answered with p99 < 1 s — ` +
+        (open.oldConversations.expectedEvicted
+          ? `${ms(open.oldConversations.reply.p99)}: ${open.oldConversations.reply.p99 < 1_000 && open.oldConversations.repliesMissing === 0 ? 'met' : 'not met'}`
+          : 'not measured (the cache was not exceeded)'),
       '',
     );
   }

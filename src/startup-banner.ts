@@ -15,6 +15,7 @@ export function printBanner(info: BannerInfo): void {
     '',
     'SMS conversations backend is running',
     `  API:                 ${info.apiUrl}`,
+    `  Agent console:       ${info.apiUrl}/sms`,
     `  Temporal UI:         ${info.temporalUiUrl ?? `(not embedded; server at ${info.temporalAddress})`}`,
     `  Inbound SMS webhook: ${info.webhooks.inbound}`,
     `  Status webhook:      ${info.webhooks.status}`,
@@ -32,8 +33,9 @@ export function printBanner(info: BannerInfo): void {
   }
   lines.push(
     '',
-    'Agents use the REST API with a bearer token (API docs: ' + info.apiUrl + '/api/openapi.json). Create the first admin:',
-    "  npm run admin:create -- --name 'Your Name' --email you@example.com",
+    `Agents sign in to the console at ${info.apiUrl}/sms, or use the REST API with a bearer token`,
+    `(API docs: ${info.apiUrl}/api/openapi.json). Create the first admin, with a console password:`,
+    "  npm run admin:create -- --name 'Your Name' --email you@example.com --password 'a long passphrase'",
     '',
     'Ctrl-C stops everything.',
     '',

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApiRoutes } from '../src/api/app.ts';
+import { hashPassword } from '../src/api/auth/passwords.ts';
 import { generateToken } from '../src/api/auth/tokens.ts';
 import { createLiveEventHub } from '../src/api/live-events/create-live-event-hub.ts';
 import type { LiveEventHub } from '../src/api/live-events/live-event-hub.ts';
@@ -11,10 +12,12 @@ import type { RouteDefinition } from '../src/api/routing/api-routes.ts';
 import { createLogger } from '../src/infra/logger.ts';
 import { createConversationCommands } from '../src/temporal/conversation-commands.ts';
 import { createTestAgent, type TestAgent } from './support/agents.ts';
+import { signIn } from './support/console-session.ts';
 import { requestJson } from './support/http.ts';
 import { BUSINESS_NUMBER, startTestStack, type TestStack } from './support/stack.ts';
 
 const REQUEST_TIMEOUT_MS = 10_000;
+const ADMIN_PASSWORD = 'auth matrix admin password';
 
 let stack: TestStack;
 let liveEvents: LiveEventHub;
@@ -39,6 +42,8 @@ beforeAll(async () => {
   }).definitions;
 
   [admin, agent] = await Promise.all([createTestAgent(stack.db, 'admin'), createTestAgent(stack.db, 'agent')]);
+  // The admin may also sign in to the console, for the routes that take only the session cookie.
+  await stack.db.agent.update({ where: { id: admin.id }, data: { passwordHash: await hashPassword(ADMIN_PASSWORD) } });
 
   // A revoked token: an admin whose token was rotated away through the API.
   const rotated = await createTestAgent(stack.db, 'admin');
@@ -76,7 +81,10 @@ interface Probe {
  * Calls a route with ids filled in and `{}` as body. Reads only the status (and the JSON error
  * code), so a stream such as the live events endpoint is cut off once it has answered.
  */
-async function probe(definition: RouteDefinition, auth: { header?: string; queryToken?: string }): Promise<Probe> {
+async function probe(
+  definition: RouteDefinition,
+  auth: { header?: string; queryToken?: string; cookie?: string; csrfToken?: string },
+): Promise<Probe> {
   let path = definition.path.replace(/:(\w+)/g, () => randomUUID());
   if (auth.queryToken !== undefined) path += `?access_token=${encodeURIComponent(auth.queryToken)}`;
   const controller = new AbortController();
@@ -88,6 +96,8 @@ async function probe(definition: RouteDefinition, auth: { header?: string; query
       headers: {
         ...(hasBody ? { 'Content-Type': 'application/json' } : {}),
         ...(auth.header !== undefined ? { Authorization: auth.header } : {}),
+        ...(auth.cookie !== undefined ? { Cookie: `sms_session=${auth.cookie}` } : {}),
+        ...(auth.csrfToken !== undefined ? { 'X-CSRF-Token': auth.csrfToken } : {}),
       },
       body: hasBody ? '{}' : undefined,
       signal: controller.signal,
@@ -122,8 +132,11 @@ const expect401 = (result: Probe) =>
   result.status === 401 && result.code === 'unauthorized' ? undefined : `got ${result.status} ${result.code ?? ''}, expected 401 unauthorized`;
 
 describe('the route table', () => {
-  it('has exactly one public route, the OpenAPI document; webhooks and /health live outside it', async () => {
-    expect(definitions.filter((definition) => definition.access === 'public').map(describeRoute)).toEqual(['GET /api/openapi.json']);
+  it('has two public routes, the OpenAPI document and the console sign-in; webhooks and /health live outside it', async () => {
+    expect(definitions.filter((definition) => definition.access === 'public').map(describeRoute).sort()).toEqual([
+      'GET /api/openapi.json',
+      'POST /api/session',
+    ]);
     expect(protectedRoutes().length).toBeGreaterThan(0);
     expect((await requestJson(stack.baseUrl, 'GET', '/api/openapi.json')).status).toBe(200);
     expect((await requestJson(stack.baseUrl, 'GET', '/health')).status).toBe(200);
@@ -149,7 +162,7 @@ describe('the route table', () => {
     const documentedPath = (definition: RouteDefinition) => `${definition.method.toUpperCase()} ${definition.path.replace(/:(\w+)/g, '{$1}')}`;
 
     expect(operations.filter(({ operation }) => !operation.security).map(({ route }) => route).sort()).toEqual(
-      ['GET /api/openapi.json', 'POST /api/webhooks/twilio/sms', 'POST /api/webhooks/twilio/sms/status'].sort(),
+      ['GET /api/openapi.json', 'POST /api/session', 'POST /api/webhooks/twilio/sms', 'POST /api/webhooks/twilio/sms/status'].sort(),
     );
     expect(operations.filter(({ operation }) => operation.security).length).toBe(protectedRoutes().length);
     for (const definition of protectedRoutes()) {
@@ -168,8 +181,8 @@ describe('the OpenAPI document', () => {
     };
     const expected: [string, string, string[]][] = [
       ['get', '/api/rules', ['200', '400', '401']],
-      ['post', '/api/rules', ['201', '400', '401', '403', '409', '413', '415']],
-      ['patch', '/api/rules/{id}', ['200', '400', '401', '403', '404', '409', '413', '415']],
+      ['post', '/api/rules', ['201', '400', '401', '403', '409', '413', '415', '422']],
+      ['patch', '/api/rules/{id}', ['200', '400', '401', '403', '404', '409', '413', '415', '422']],
       ['delete', '/api/rules/{id}', ['204', '400', '401', '403', '404']],
       ['get', '/api/agents', ['200', '400', '401']],
       ['get', '/api/agents/me', ['200', '400', '401']],
@@ -236,7 +249,12 @@ describe('the auth matrix, over every protected route of the running API', () =>
 
   it('lets an admin through on every route (the answer is not 401 or 403)', async () => {
     const checked = await everyRoute(async (definition) => {
-      const result = await probe(definition, { header: `Bearer ${admin.token}` });
+      // The session routes take only the console cookie (a fresh session each: one of them ends it).
+      const session = definition.sessionOnly ? await signIn(stack.baseUrl, admin.email, ADMIN_PASSWORD) : undefined;
+      const result = await probe(
+        definition,
+        session ? { cookie: session.cookie, csrfToken: session.csrfToken } : { header: `Bearer ${admin.token}` },
+      );
       return [401, 403].includes(result.status) ? `got ${result.status} ${result.code ?? ''}` : undefined;
     });
     expect(checked).toBe(protectedRoutes().length);
@@ -244,10 +262,44 @@ describe('the auth matrix, over every protected route of the running API', () =>
 
   it('lets an agent through authentication on every agent route', async () => {
     await everyRoute(async (definition) => {
-      if (definition.access !== 'agent') return undefined;
+      if (definition.access !== 'agent' || definition.sessionOnly) return undefined;
       const result = await probe(definition, { header: `Bearer ${agent.token}` });
       // 403 may still come from the handler (an agent rotating someone else's token), never 401.
       return result.status === 401 ? `got 401 ${result.code ?? ''}` : undefined;
     });
+  });
+});
+
+describe('the console session cookie, over every protected route of the running API', () => {
+  it('lets an admin’s session through on every route (with the CSRF header where one is needed)', async () => {
+    const shared = await signIn(stack.baseUrl, admin.email, ADMIN_PASSWORD);
+    await everyRoute(async (definition) => {
+      // A session route may end its session (sign-out): those get one of their own.
+      const session = definition.sessionOnly ? await signIn(stack.baseUrl, admin.email, ADMIN_PASSWORD) : shared;
+      const result = await probe(definition, { cookie: session.cookie, csrfToken: session.csrfToken });
+      return [401, 403].includes(result.status) ? `got ${result.status} ${result.code ?? ''}` : undefined;
+    });
+  });
+
+  it('answers 403 csrf_failed to every state-changing route called with the cookie but without the CSRF header', async () => {
+    const session = await signIn(stack.baseUrl, admin.email, ADMIN_PASSWORD);
+    let checked = 0;
+    await everyRoute(async (definition) => {
+      if (definition.method === 'get') return undefined;
+      checked += 1;
+      const result = await probe(definition, { cookie: session.cookie });
+      return result.status === 403 && result.code === 'csrf_failed' ? undefined : `got ${result.status} ${result.code ?? ''}, expected 403 csrf_failed`;
+    });
+    expect(checked).toBeGreaterThan(10);
+  });
+
+  it('documents csrf_failed among the 403 answers of every state-changing route', async () => {
+    const document = (await requestJson(stack.baseUrl, 'GET', '/api/openapi.json')).body as {
+      paths: Record<string, Record<string, { responses: Record<string, { description: string }> }>>;
+    };
+    for (const definition of protectedRoutes().filter((route) => route.method !== 'get')) {
+      const operation = document.paths[definition.path.replace(/:(\w+)/g, '{$1}')]![definition.method]!;
+      expect(operation.responses['403']?.description, describeRoute(definition)).toMatch(/csrf_failed/);
+    }
   });
 });

@@ -134,6 +134,7 @@ describe('GET /api/conversations/:id/messages', () => {
       createdAt: expect.any(String),
       sentAt: expect.any(String),
       statusUpdatedAt: expect.any(String),
+      sendAt: null,
     });
     const inbound = items.find((message) => message.body === 'First');
     expect(inbound).toMatchObject({ direction: 'inbound', author: 'customer', bodyNormalized: false, status: 'received', twilioSid: expect.stringMatching(/^SM/), agentId: null });

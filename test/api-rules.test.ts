@@ -61,6 +61,7 @@ describe('GET /api/rules', () => {
       [3, 'Status'],
       [4, 'Unsubscribe'],
       [5, 'Confirmation'],
+      [1000, 'After hours'],
     ]);
     expect(response.body.rules[0]).toMatchObject({
       id: HELP_RULE_ID,
@@ -68,8 +69,28 @@ describe('GET /api/rules', () => {
       flagsAgent: true,
       optsOut: false,
       active: true,
+      trigger: 'keyword',
     });
+    expect(response.body.rules.at(-1)).toMatchObject({ keywords: [], trigger: 'after_hours' });
     expect(new Date(response.body.rules[0].createdAt).toISOString()).toBe(response.body.rules[0].createdAt);
+  });
+
+  it('creates an after-hours rule without keywords, and refuses keywords on one', async () => {
+    const created = await api('POST', '/api/rules', {
+      body: { name: 'Closed for the holidays', response: 'We are closed until Monday.', priority: 1001, trigger: 'after_hours' },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ trigger: 'after_hours', keywords: [] });
+    const withKeywords = await api('POST', '/api/rules', {
+      body: { name: 'Odd', keywords: ['closed'], response: 'x', priority: 1002, trigger: 'after_hours' },
+    });
+    expect([withKeywords.status, withKeywords.body.error.code]).toEqual([422, 'keywords_do_not_fit_trigger']);
+    const withoutKeywords = await api('POST', '/api/rules', { body: { name: 'Odd', response: 'x', priority: 1002 } });
+    expect([withoutKeywords.status, withoutKeywords.body.error.code]).toEqual([422, 'keywords_do_not_fit_trigger']);
+    const patched = await api('PATCH', `/api/rules/${created.body.id}`, { body: { keywords: ['closed'] } });
+    expect([patched.status, patched.body.error.code]).toEqual([422, 'keywords_do_not_fit_trigger']);
+    expect((await api('PATCH', `/api/rules/${created.body.id}`, { body: { response: 'Back on Monday 9:00.' } })).status).toBe(200);
+    expect((await api('DELETE', `/api/rules/${created.body.id}`)).status).toBe(204);
   });
 
   it('filters by ?active=', async () => {

@@ -90,6 +90,7 @@ describe('GET /api/stats', () => {
       autoRepliesToday: 0,
       deliverySuccessRate: null,
       medianFirstResponseSeconds: null,
+      responseTimes: [],
       window: { todayStartsAt: expect.stringMatching(/T00:00:00\.000Z$/), firstResponseSince: expect.any(String) },
     });
     const todayStartsAt = Date.parse(body.window.todayStartsAt);

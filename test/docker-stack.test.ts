@@ -100,6 +100,11 @@ describe('Dockerfile', () => {
     expect(runtime).toMatch(/COPY --from=prod-deps \/app\/node_modules/);
   });
 
+  it('builds the agent console in the build stage and ships only its built files', () => {
+    expect(dockerfile).toMatch(/^RUN node scripts\/build-console\.mjs$/m);
+    expect(runtime).toMatch(/^COPY --from=build \/app\/console\/dist \.\/console\/dist$/m);
+  });
+
   it('starts the API by default, from a file that exists', () => {
     const cmd = /^CMD (\[.*\])$/m.exec(runtime)?.[1];
     expect(JSON.parse(cmd!)).toEqual(['node', '--import', 'tsx', 'src/api/server.ts']);

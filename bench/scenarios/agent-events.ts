@@ -78,8 +78,11 @@ export async function runAgentEvents(context: BenchContext): Promise<AgentEvents
   // The stream is open from here; it is read while the texts go in.
   const collector = new SseCollector();
   const reading = collector.consume(response.body);
-  const durationSeconds = Math.min(options.durationSeconds, 10);
-  context.progress(`scenario 3: webhooks at ${options.rate}/s for ${durationSeconds}s with an SSE client on ${EVENTS_PATH}`);
+  // At the issue's rate for this target (--compare-rate, 10/s), long enough for a p95 of a few
+  // hundred texts (a quick run: its short --duration).
+  const rate = options.compareRate;
+  const durationSeconds = Math.min(options.durationSeconds, 30);
+  context.progress(`scenario 3: webhooks at ${rate}/s for ${durationSeconds}s with an SSE client on ${EVENTS_PATH}`);
   try {
     const result = await context.load.run({
       url: stack.inboundUrl,
@@ -88,7 +91,7 @@ export async function runAgentEvents(context: BenchContext): Promise<AgentEvents
       businessNumber: stack.businessNumber,
       body: KEYWORD_BODY,
       customers: context.customers.take(options.customers),
-      plan: { ratePerSecond: options.rate, durationMs: durationSeconds * 1000, timeoutMs: WEBHOOK_TIMEOUT_MS, maxInFlight: 2_000 },
+      plan: { ratePerSecond: rate, durationMs: durationSeconds * 1000, timeoutMs: WEBHOOK_TIMEOUT_MS, maxInFlight: 2_000 },
     });
     const accepted = result.sent.filter((webhook) => webhook.ok).length;
     const deadline = epochMs() + Math.min(options.drainSeconds, 15) * 1000;
@@ -99,7 +102,7 @@ export async function runAgentEvents(context: BenchContext): Promise<AgentEvents
     }
     return {
       status: 'measured',
-      offeredRate: options.rate,
+      offeredRate: rate,
       sent: result.sent.length,
       accepted,
       eventsReceived: collector.events.length,

@@ -7,7 +7,7 @@ set -eu
 ADDRESS=${TEMPORAL_ADDRESS:-temporal:7233}
 NAMESPACE=${TEMPORAL_NAMESPACE:-default}
 RETENTION=${TEMPORAL_NAMESPACE_RETENTION:-14d}
-SEARCH_ATTRIBUTES="BusinessNumber=Keyword CustomerNumber=Keyword ConversationStatus=Keyword AssignedAgent=Keyword NeedsAttention=Bool LastDeliveryFailure=Datetime"
+SEARCH_ATTRIBUTES="BusinessNumber=Keyword CustomerNumber=Keyword ConversationStatus=Keyword AssignedAgent=Keyword NeedsAttention=Bool LastDeliveryFailure=Datetime WaitingSince=Datetime SlaBreached=Bool"
 
 attempt=0
 until temporal operator cluster health --address "$ADDRESS" >/dev/null 2>&1; do

@@ -36,6 +36,8 @@ export interface LoadedConversation {
     assignedAgentName?: string | null;
     needsAttention: boolean;
     attentionReason: string | null;
+    /** Whether an agent ever replied (absent in results recorded before SLA targets). */
+    agentHasReplied?: boolean;
   } | null;
   optedOut: boolean;
   settings: ConversationSettings;
@@ -59,6 +61,7 @@ export interface ConversationPatch {
   assignedAgentId?: string | null;
   needsAttention?: boolean;
   attentionReason?: string | null;
+  slaBreached?: boolean;
 }
 
 /**
@@ -111,7 +114,7 @@ function legacyLiveEvent(
 export function createConversationActivities({ db, settings, metrics }: ActivityDependencies) {
   async function activeRules(tx: Prisma.TransactionClient): Promise<AutoResponseRuleSnapshot[]> {
     const rules = await tx.autoResponseRule.findMany({ where: { active: true }, orderBy: { priority: 'asc' } });
-    return rules.map(({ id, name, keywords, response, priority, flagsAgent, optsOut }) => ({
+    return rules.map(({ id, name, keywords, response, priority, flagsAgent, optsOut, trigger }) => ({
       id,
       name,
       keywords,
@@ -119,6 +122,7 @@ export function createConversationActivities({ db, settings, metrics }: Activity
       priority,
       flagsAgent,
       optsOut,
+      trigger: trigger === 'after_hours' ? 'after_hours' : 'keyword',
     }));
   }
 
@@ -164,6 +168,8 @@ export function createConversationActivities({ db, settings, metrics }: Activity
             assignedAgent: { select: { name: true } },
             needsAttention: true,
             attentionReason: true,
+            // Whether a person ever answered: picks the first-reply or follow-up SLA target.
+            messages: { where: { author: 'agent', direction: 'outbound' }, select: { id: true }, take: 1 },
           },
         }),
         db.contact.findUnique({ where: { phoneNumber: key.customerNumber }, select: { optedOut: true } }),
@@ -175,6 +181,7 @@ export function createConversationActivities({ db, settings, metrics }: Activity
         assignedAgentName: stored.assignedAgent?.name ?? null,
         needsAttention: stored.needsAttention,
         attentionReason: stored.attentionReason,
+        agentHasReplied: stored.messages.length > 0,
       };
       return { conversation, optedOut: contact?.optedOut ?? false, settings };
     },
@@ -197,7 +204,8 @@ export function createConversationActivities({ db, settings, metrics }: Activity
         const { conversation, contact } = await findOrCreateConversation(tx, input);
         const receivedAt = new Date(sms.receivedAt);
         // ON CONFLICT DO NOTHING on the unique SID: the database's guarantee of "stored once".
-        const inserted = await tx.message.createMany({
+        // RETURNING the id: the live event needs it, and a second statement would cost a round trip.
+        const inserted = await tx.message.createManyAndReturn({
           data: {
             conversationId: conversation.id,
             direction: 'inbound',
@@ -216,11 +224,12 @@ export function createConversationActivities({ db, settings, metrics }: Activity
             statusUpdatedAt: receivedAt,
           },
           skipDuplicates: true,
+          select: { id: true },
         });
-        const ownEarlierStore = inserted.count === 0 ? await storedByReceipt(tx, sms.messageSid, input.receiptRef) : undefined;
-        const duplicate = inserted.count === 0 && !ownEarlierStore;
-        if (inserted.count === 1) {
-          const message = await tx.message.findUniqueOrThrow({ where: { twilioSid: sms.messageSid }, select: { id: true } });
+        const message = inserted[0];
+        const ownEarlierStore = message ? undefined : await storedByReceipt(tx, sms.messageSid, input.receiptRef);
+        const duplicate = !message && !ownEarlierStore;
+        if (message) {
           await publishLiveEvent(tx, {
             type: 'message.received',
             conversationId: conversation.id,

@@ -8,6 +8,7 @@ import type { ActivityDependencies } from './dependencies.ts';
 import { createOutboundRecordActivities, createSendActivities } from './outbound-activities.ts';
 import { createParkedJobActivities } from './parked-job-activities.ts';
 import { createReconciliationActivities } from './reconciliation-activities.ts';
+import { createScheduledMessageActivities } from './scheduled-activities.ts';
 import { createStatusActivities } from './status-activities.ts';
 import { classifyingStoreErrors } from './store-errors.ts';
 
@@ -37,6 +38,7 @@ export function createDbActivities(given: ActivityDependencies) {
     ...createOutboundRecordActivities(deps),
     ...createStatusActivities(deps),
     ...createParkedJobActivities(deps),
+    ...createScheduledMessageActivities(deps),
   }, databaseProbe(deps));
 }
 

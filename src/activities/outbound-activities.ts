@@ -27,7 +27,8 @@ export interface SendMessageInput {
 
 const OPTED_OUT_MESSAGE = 'The customer has opted out; nothing can be sent to them';
 
-function toResult(message: Message): OutboundMessageResult {
+/** A stored outbound message as the workflow (and the agent's answer) sees it. */
+export function toResult(message: Message): OutboundMessageResult {
   return {
     messageId: message.id,
     twilioSid: message.twilioSid,
@@ -179,7 +180,11 @@ export function createOutboundRecordActivities({ db }: ActivityDependencies) {
      * unrecorded and the message is visible to agents while Twilio is being asked.
      */
     async recordOutbound(input: SendMessageInput): Promise<OutboundMessageResult> {
-      return toResult(await recordPending(db, input));
+      const message = await recordPending(db, input);
+      if (message.status !== 'scheduled') return toResult(message);
+      // A scheduled message whose time came: it is on its way now, like any other send.
+      await db.message.updateMany({ where: { id: message.id, status: 'scheduled' }, data: { status: 'pending', statusUpdatedAt: new Date() } });
+      return toResult({ ...message, status: 'pending' });
     },
 
     /** Called by the workflow when retries are exhausted: the message's fate is "failed". */

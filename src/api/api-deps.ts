@@ -4,6 +4,7 @@ import type { Database } from '../infra/database.ts';
 import type { Logger } from '../infra/logger.ts';
 import type { ConversationCommands } from '../temporal/conversation-commands.ts';
 import type { LiveEventHub } from './live-events/live-event-hub.ts';
+import type { MediaFetchLimits } from './media/fetch-media.ts';
 
 export interface ApiDeps {
   db: Database;
@@ -16,5 +17,9 @@ export interface ApiDeps {
   };
   /** The public URL Twilio and agents reach this API at (API_BASE_URL). */
   publicBaseUrl: string;
+  /** How long a console sign-in lasts (SESSION_TTL_HOURS); default 12. */
+  sessionTtlHours?: number;
+  /** Limits of GET …/media fetches (default: 10 s, 5 MB, 3 redirects). */
+  mediaLimits?: Partial<MediaFetchLimits>;
   log: Logger;
 }

@@ -7,13 +7,17 @@ import { opsRouter } from '../ops/ops-router.ts';
 import type { Readiness } from '../ops/readiness.ts';
 import type { ConversationGateway } from '../temporal/conversation-client.ts';
 import type { ApiDeps } from './api-deps.ts';
+import { consoleAssets } from './console-assets.ts';
 import { errorMiddleware } from './error-middleware.ts';
 import { mediaUrlPolicy } from './media-url-policy.ts';
 import { registerAgentRoutes } from './routes/agent-routes.ts';
+import { registerCannedReplyRoutes } from './routes/canned-reply-routes.ts';
+import { registerContactRoutes } from './routes/contact-routes.ts';
 import { registerConversationRoutes } from './routes/conversation-routes.ts';
 import { registerEventRoutes } from './routes/event-routes.ts';
 import { registerOpenApiRoutes } from './routes/openapi-routes.ts';
 import { registerRuleRoutes } from './routes/rule-routes.ts';
+import { registerSessionRoutes } from './routes/session-routes.ts';
 import { registerStatsRoutes } from './routes/stats-routes.ts';
 import { registerTwilioConfigRoutes } from './routes/twilio-config-routes.ts';
 import { ApiRoutes } from './routing/api-routes.ts';
@@ -35,9 +39,12 @@ const API_VERSION = '0.1.0';
 /** Every agent-facing route, described once; the app mounts them and tests walk them. */
 export function buildApiRoutes(deps: ApiDeps): ApiRoutes {
   const routes = new ApiRoutes();
+  registerSessionRoutes(routes, deps);
   registerConversationRoutes(routes, deps);
+  registerContactRoutes(routes, deps);
   registerRuleRoutes(routes, deps);
   registerAgentRoutes(routes, deps);
+  registerCannedReplyRoutes(routes, deps);
   registerEventRoutes(routes, deps);
   registerStatsRoutes(routes, deps);
   registerTwilioConfigRoutes(routes, deps);
@@ -62,6 +69,8 @@ export function createApp(deps: AppDeps): Koa {
   // /healthz, /readyz, /metrics: for the platform, not agents (no token, not in OpenAPI).
   const ops = opsRouter({ registry: deps.metrics, readiness: deps.readiness });
   app.use(ops.routes());
+  // The agent console's page at /sms (and / redirects there); not agent routes, not in OpenAPI.
+  app.use(consoleAssets());
 
   const webhooks = twilioWebhookRouter({
     db: deps.db,

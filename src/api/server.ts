@@ -42,6 +42,7 @@ try {
         twilio,
         twilioEmulated: false,
         publicBaseUrl: config.api.baseUrl,
+        sessionTtlHours: config.api.sessionTtlHours,
         webhookBodyLimit: config.api.webhookBodyLimit,
         host: config.api.host,
         port: config.api.port,

@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import type { Client } from '@temporalio/client';
 import type { TwilioConfig } from '../config/config.ts';
 import type { Database } from '../infra/database.ts';
+import type { DatabaseNotifications } from '../infra/database-notifications.ts';
 import type { Logger } from '../infra/logger.ts';
 import { apiMetrics } from '../metrics/api-metrics.ts';
 import { createMetricsRegistry, type Registry } from '../metrics/registry.ts';
@@ -13,16 +14,23 @@ import { createConversationGateway } from '../temporal/conversation-client.ts';
 import { createConversationCommands } from '../temporal/conversation-commands.ts';
 import { createApp } from './app.ts';
 import { createLiveEventHub } from './live-events/create-live-event-hub.ts';
+import type { MediaFetchLimits } from './media/fetch-media.ts';
 
 export interface ApiServerOptions {
   db: Database;
   databaseUrl: string;
+  /** The embedded database's NOTIFYs, when it runs in this process (live events hear them). */
+  databaseNotifications?: DatabaseNotifications;
   temporalClient: Client;
   taskQueue: string;
   twilio: TwilioConfig;
   /** True when the built-in emulator stands in for Twilio. */
   twilioEmulated: boolean;
   publicBaseUrl: string;
+  /** How long a console sign-in lasts (SESSION_TTL_HOURS); default 12. */
+  sessionTtlHours?: number;
+  /** Limits of media fetches (default: 10 s, 5 MB, 3 redirects). */
+  mediaLimits?: Partial<MediaFetchLimits>;
   webhookBodyLimit: string;
   host: string;
   port: number;
@@ -41,7 +49,13 @@ export interface RunningApi {
 
 export async function startApiServer(options: ApiServerOptions): Promise<RunningApi> {
   const metrics = options.metrics ?? createMetricsRegistry();
-  const liveEvents = await createLiveEventHub({ databaseUrl: options.databaseUrl, db: options.db, log: options.log, metrics: apiMetrics(metrics) });
+  const liveEvents = await createLiveEventHub({
+    databaseUrl: options.databaseUrl,
+    db: options.db,
+    notifications: options.databaseNotifications,
+    log: options.log,
+    metrics: apiMetrics(metrics),
+  });
   const temporal = options.temporalClient.connection;
   const readiness = createReadiness(
     [
@@ -61,6 +75,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     liveEvents,
     twilio: { config: options.twilio, emulated: options.twilioEmulated },
     publicBaseUrl: options.publicBaseUrl,
+    sessionTtlHours: options.sessionTtlHours,
+    mediaLimits: options.mediaLimits,
     webhookBodyLimit: options.webhookBodyLimit,
     log: options.log,
   });

@@ -14,6 +14,9 @@ const STATUS_OF: Record<string, { status: number; code: string }> = {
   [FailureType.NotAssigned]: { status: 409, code: 'not_assigned' },
   [FailureType.NotAssignedToYou]: { status: 403, code: 'not_assigned_to_you' },
   [FailureType.TwilioRejected]: { status: 422, code: 'twilio_rejected' },
+  [FailureType.ScheduledMessageNotFound]: { status: 409, code: 'not_scheduled' },
+  // Well-formed, but not a time a message can be scheduled for now.
+  [FailureType.InvalidSendTime]: { status: 422, code: 'invalid_send_at' },
 };
 
 /**

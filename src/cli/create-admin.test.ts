@@ -66,6 +66,24 @@ describe('admin:create against DATABASE_URL', () => {
     expect(await stack.db.agent.count({ where: { email: 'edsger@example.com' } })).toBe(1);
   });
 
+  it('sets a console password with --password or SMS_ADMIN_PASSWORD, so the admin can sign in to the console', async () => {
+    const created = await createAdmin(['--name', 'Barbara', '--email', 'barbara@example.com', '--password', 'liskov substitution']);
+    expect(created.exitCode, created.stderr).toBe(0);
+    expect(created.stdout).toMatch(/Console password set/);
+    expect(created.stdout).not.toContain('liskov substitution');
+    const signedIn = await requestJson(stack.baseUrl, 'POST', '/api/session', { body: { email: 'barbara@example.com', password: 'liskov substitution' } });
+    expect(signedIn.status).toBe(200);
+    expect(signedIn.body.agent).toMatchObject({ email: 'barbara@example.com', role: 'admin' });
+
+    // For an existing admin, from the environment: the new password works, the old one no longer.
+    const reset = await createAdmin(['--email', 'barbara@example.com'], { DATABASE_URL: stack.databaseUrl, SMS_ADMIN_PASSWORD: 'a replacement password' });
+    expect(reset.exitCode, reset.stderr).toBe(0);
+    const old = await requestJson(stack.baseUrl, 'POST', '/api/session', { body: { email: 'barbara@example.com', password: 'liskov substitution' } });
+    expect(old.status).toBe(401);
+    const fresh = await requestJson(stack.baseUrl, 'POST', '/api/session', { body: { email: 'barbara@example.com', password: 'a replacement password' } });
+    expect(fresh.status).toBe(200);
+  });
+
   it('refuses to issue a token to an agent without the admin role', async () => {
     const agent = await createTestAgent(stack.db, 'agent');
     const result = await createAdmin(['--email', agent.email]);
@@ -93,6 +111,7 @@ describe('admin:create against DATABASE_URL', () => {
     { args: ['--email', 'nobody-yet@example.com'], error: /give --name/ },
     { args: ['--name', 'X', '--email', 'x@example.com', '--role', 'agent'], error: /Unknown option '--role'/ },
     { args: ['--name', 'X', '--email', 'x@example.com', 'extra'], error: /positional/i },
+    { args: ['--name', 'X', '--email', 'x@example.com', '--password', 'too short'], error: /--password must be 12 to 256 characters/ },
   ])('exits with 2 and the usage for $args', async ({ args, error }) => {
     const agentsBefore = await stack.db.agent.count();
     const result = await createAdmin(args);

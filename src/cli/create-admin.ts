@@ -9,7 +9,7 @@ import { CommandFailed, runCli } from './cli-run.ts';
 import { CREATE_ADMIN_USAGE, parseCreateAdminArgs } from './create-admin-args.ts';
 
 async function main(): Promise<void> {
-  const args = parseCreateAdminArgs(process.argv.slice(2));
+  const args = parseCreateAdminArgs(process.argv.slice(2), process.env);
   if (args.help) {
     process.stdout.write(`${CREATE_ADMIN_USAGE}\n`);
     return;
@@ -31,6 +31,7 @@ async function main(): Promise<void> {
       'API token (shown only once: it is stored as a hash and cannot be shown again; keep it somewhere safe):',
       token,
       `Use it as: Authorization: Bearer <token>`,
+      ...(args.password !== undefined ? [`Console password set: sign in at ${config.api.baseUrl}/sms with ${agent.email}.`] : []),
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {

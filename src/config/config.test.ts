@@ -23,7 +23,7 @@ describe('loadConfig', () => {
       env: 'development',
       logLevel: 'info',
       logFormat: 'auto',
-      api: { host: '127.0.0.1', port: 3000, baseUrl: 'http://localhost:3000', webhookBodyLimit: '64kb' },
+      api: { host: '127.0.0.1', port: 3000, baseUrl: 'http://localhost:3000', webhookBodyLimit: '64kb', sessionTtlHours: 12 },
       dataDir: '.data',
       database: { url: undefined, embeddedPort: 5433 },
       temporal: {
@@ -39,6 +39,12 @@ describe('loadConfig', () => {
       emulatorPort: 3100,
       autoReply: { limit: 3, windowSeconds: 600 },
       closedConversationLingerSeconds: 3600,
+      timekeeping: {
+        sla: { firstReplySeconds: 900, followUpSeconds: 1800 },
+        autoCloseSeconds: 86_400,
+        scheduleHorizonSeconds: 30 * 86_400,
+        businessHours: null,
+      },
       worker: { metricsHost: '127.0.0.1', metricsPort: 9464, sdkMetricsPort: 9465, shutdownGraceSeconds: 30 },
       deliveryReconciliation: { intervalSeconds: 300, afterSeconds: 600, batchSize: 100 },
     });
@@ -49,6 +55,28 @@ describe('loadConfig', () => {
     expect(config.deliveryReconciliation).toEqual({ intervalSeconds: 0, afterSeconds: 120, batchSize: 20 });
     expect(configError({ DELIVERY_RECONCILE_BATCH_SIZE: '501' }).message).toContain('DELIVERY_RECONCILE_BATCH_SIZE');
     expect(configError({ DELIVERY_RECONCILE_AFTER_SECONDS: '0' }).message).toContain('DELIVERY_RECONCILE_AFTER_SECONDS');
+  });
+
+  it('reads the console session lifetime in hours and refuses one outside 1..720', () => {
+    expect(loadConfig({ SESSION_TTL_HOURS: '8' }).api.sessionTtlHours).toBe(8);
+    expect(configError({ SESSION_TTL_HOURS: '0' }).message).toContain('SESSION_TTL_HOURS');
+    expect(configError({ SESSION_TTL_HOURS: '721' }).message).toContain('SESSION_TTL_HOURS');
+  });
+
+  it('reads opening hours in their time zone, and names the variable of a bad one', () => {
+    const config = loadConfig({ BUSINESS_HOURS: 'Mon-Fri 09:00-17:30, Sat 10:00-14:00', BUSINESS_TIMEZONE: 'Europe/London', BUSINESS_CLOSED_DATES: '2026-12-25, 2026-12-26' });
+    expect(config.timekeeping.businessHours).toEqual({
+      timeZone: 'Europe/London',
+      intervals: [
+        ...[1, 2, 3, 4, 5].map((weekday) => ({ weekday, open: '09:00', close: '17:30' })),
+        { weekday: 6, open: '10:00', close: '14:00' },
+      ],
+      closedDates: ['2026-12-25', '2026-12-26'],
+    });
+    expect(configError({ BUSINESS_HOURS: 'Mon-Fri 9-5' }).message).toContain('BUSINESS_HOURS');
+    expect(configError({ BUSINESS_HOURS: 'Mon 09:00-17:00', BUSINESS_TIMEZONE: 'Mars/Olympus' }).message).toContain('time zone');
+    expect(configError({ BUSINESS_HOURS: 'Mon 17:00-09:00' }).message).toContain('opening must come before closing');
+    expect(configError({ SLA_FIRST_REPLY_SECONDS: '-1' }).message).toContain('SLA_FIRST_REPLY_SECONDS');
   });
 
   it('treats blank optional values as unset', () => {

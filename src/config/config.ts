@@ -1,5 +1,6 @@
 // The one place configuration is read and validated. Everything else receives a Config.
 import { z } from 'zod';
+import { parseBusinessHours, type BusinessHours } from '../shared/business-hours.ts';
 import { temporalSecurityEnv, temporalSecurityFrom, type TemporalSecurity } from './temporal-security.ts';
 
 const e164 = z.string().regex(/^\+[1-9]\d{1,14}$/, 'must be an E.164 phone number such as +447700900123');
@@ -20,6 +21,8 @@ const envSchema = z.object({
   // The public URL Twilio calls; signatures are validated against it, so it must be exact.
   API_BASE_URL: optionalString.pipe(z.url().optional()),
   WEBHOOK_BODY_LIMIT: z.string().default('64kb'),
+  // How long an agent console sign-in lasts (the sms_session cookie's Max-Age), in hours.
+  SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
 
   DATA_DIR: z.string().default('.data'),
   DATABASE_URL: optionalString,
@@ -53,6 +56,25 @@ const envSchema = z.object({
   AUTO_REPLY_LIMIT: z.coerce.number().int().min(0).default(3),
   AUTO_REPLY_WINDOW_SECONDS: z.coerce.number().int().min(1).default(600),
   CLOSED_CONVERSATION_LINGER_SECONDS: z.coerce.number().int().min(0).default(3600),
+
+  // Time in conversations (0 turns each off). Response-time targets: a customer waiting longer
+  // than this for a person's reply escalates the conversation (first reply / later replies).
+  SLA_FIRST_REPLY_SECONDS: z.coerce.number().int().min(0).default(15 * 60),
+  SLA_FOLLOW_UP_SECONDS: z.coerce.number().int().min(0).default(30 * 60),
+  // A conversation with no activity this long that needs nobody closes itself.
+  AUTO_CLOSE_AFTER_SECONDS: z.coerce.number().int().min(0).default(24 * 3600),
+  // How far ahead an agent may schedule a message.
+  SCHEDULED_SEND_HORIZON_DAYS: z.coerce.number().int().min(1).max(366).default(30),
+  // Weekly opening hours ("Mon-Fri 09:00-17:00, Sat 10:00-14:00"; empty: always open), their
+  // IANA time zone, and whole days closed (YYYY-MM-DD, comma-separated).
+  BUSINESS_HOURS: optionalString,
+  BUSINESS_TIMEZONE: z.string().default('UTC'),
+  BUSINESS_CLOSED_DATES: optionalString.pipe(
+    z
+      .string()
+      .optional()
+      .transform((value) => (value === undefined ? [] : value.split(',').map((date) => date.trim()).filter(Boolean))),
+  ),
 
   // The worker's /metrics, /healthz, /readyz (0: off), the Temporal SDK's own Prometheus
   // exporter (0: off), and how long a SIGTERM'd worker lets in-flight activities finish.
@@ -93,11 +115,19 @@ export interface DeliveryReconciliationConfig {
   batchSize: number;
 }
 
+/** Timers in conversations: response-time targets, auto-close, scheduling horizon, opening hours. */
+export interface Timekeeping {
+  sla: { firstReplySeconds: number; followUpSeconds: number };
+  autoCloseSeconds: number;
+  scheduleHorizonSeconds: number;
+  businessHours: BusinessHours | null;
+}
+
 export interface Config {
   env: Env['NODE_ENV'];
   logLevel: Env['LOG_LEVEL'];
   logFormat: Env['LOG_FORMAT'];
-  api: { host: string; port: number; baseUrl: string; webhookBodyLimit: string };
+  api: { host: string; port: number; baseUrl: string; webhookBodyLimit: string; sessionTtlHours: number };
   dataDir: string;
   database: { url?: string; embeddedPort: number };
   temporal: TemporalSecurity & {
@@ -114,6 +144,7 @@ export interface Config {
   emulatorPort: number;
   autoReply: { limit: number; windowSeconds: number };
   closedConversationLingerSeconds: number;
+  timekeeping: Timekeeping;
   worker: {
     /** Where the worker serves /metrics, /healthz and /readyz; port 0: not served. */
     metricsHost: string;
@@ -148,6 +179,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       port: env.API_PORT,
       baseUrl: (env.API_BASE_URL ?? `http://localhost:${env.API_PORT}`).replace(/\/+$/, ''),
       webhookBodyLimit: env.WEBHOOK_BODY_LIMIT,
+      sessionTtlHours: env.SESSION_TTL_HOURS,
     },
     dataDir: env.DATA_DIR,
     database: { url: env.DATABASE_URL, embeddedPort: env.EMBEDDED_POSTGRES_PORT },
@@ -165,6 +197,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     emulatorPort: env.TWILIO_EMULATOR_PORT,
     autoReply: { limit: env.AUTO_REPLY_LIMIT, windowSeconds: env.AUTO_REPLY_WINDOW_SECONDS },
     closedConversationLingerSeconds: env.CLOSED_CONVERSATION_LINGER_SECONDS,
+    timekeeping: {
+      sla: { firstReplySeconds: env.SLA_FIRST_REPLY_SECONDS, followUpSeconds: env.SLA_FOLLOW_UP_SECONDS },
+      autoCloseSeconds: env.AUTO_CLOSE_AFTER_SECONDS,
+      scheduleHorizonSeconds: env.SCHEDULED_SEND_HORIZON_DAYS * 86_400,
+      businessHours: businessHoursFrom(env),
+    },
     worker: {
       metricsHost: env.WORKER_METRICS_HOST,
       metricsPort: env.WORKER_METRICS_PORT,
@@ -177,6 +215,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       batchSize: env.DELIVERY_RECONCILE_BATCH_SIZE,
     },
   };
+}
+
+function businessHoursFrom(env: Env): BusinessHours | null {
+  if (!env.BUSINESS_HOURS) return null;
+  try {
+    return parseBusinessHours(env.BUSINESS_HOURS, env.BUSINESS_TIMEZONE, env.BUSINESS_CLOSED_DATES);
+  } catch (error) {
+    throw new ConfigError(`BUSINESS_HOURS / BUSINESS_TIMEZONE / BUSINESS_CLOSED_DATES: ${(error as Error).message}`);
+  }
 }
 
 function twilioFrom(env: Env): TwilioConfig | undefined {

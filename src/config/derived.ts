@@ -12,5 +12,9 @@ export function conversationSettings(config: Config): ConversationSettings {
     autoReplyLimit: config.autoReply.limit,
     autoReplyWindowSeconds: config.autoReply.windowSeconds,
     closedLingerSeconds: config.closedConversationLingerSeconds,
+    sla: config.timekeeping.sla,
+    autoCloseSeconds: config.timekeeping.autoCloseSeconds,
+    scheduleHorizonSeconds: config.timekeeping.scheduleHorizonSeconds,
+    businessHours: config.timekeeping.businessHours,
   };
 }

@@ -141,7 +141,7 @@ describe('on a fresh database', () => {
     expect(primaryKey?.columns).toBe('id');
   });
 
-  it('seeds the five auto-response rules, priorities 1..5', async () => {
+  it('seeds the five keyword rules, priorities 1..5, and the after-hours rule', async () => {
     const rules = await query<{ name: string; priority: number; active: boolean; opts_out: boolean; flags_agent: boolean; keywords: string[] }>(
       url,
       'SELECT name, priority, active, opts_out, flags_agent, keywords FROM auto_response_rules ORDER BY priority',
@@ -152,6 +152,7 @@ describe('on a fresh database', () => {
       [3, 'Status'],
       [4, 'Unsubscribe'],
       [5, 'Confirmation'],
+      [1000, 'After hours'],
     ]);
     expect(rules.every((rule) => rule.active)).toBe(true);
     expect(rules.filter((rule) => rule.opts_out).map((rule) => rule.name)).toEqual(['Unsubscribe']);
@@ -164,7 +165,7 @@ describe('on a fresh database', () => {
     expect(await applyMigrations(url, log)).toEqual([]);
     expect(await migrationRows(url)).toEqual(before);
     const [{ count }] = (await query<{ count: string }>(url, 'SELECT count(*) FROM auto_response_rules')) as [{ count: string }];
-    expect(count).toBe('5');
+    expect(count).toBe('6');
   });
 });
 
@@ -180,7 +181,7 @@ describe('two deployers at once', () => {
     expect(rows.map((row) => row.migration_name)).toEqual(names);
     expect(rows.every((row) => row.finished_at !== null && row.applied_steps_count === 1)).toBe(true);
     const [{ count }] = (await query<{ count: string }>(url, 'SELECT count(*) FROM auto_response_rules')) as [{ count: string }];
-    expect(count).toBe('5');
+    expect(count).toBe('6');
   });
 });
 

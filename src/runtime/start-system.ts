@@ -9,8 +9,10 @@ import { startApiServer } from '../api/start-api.ts';
 import type { Config, TwilioConfig } from '../config/config.ts';
 import { conversationSettings, webhookUrls } from '../config/derived.ts';
 import { createDatabase, type Database } from '../infra/database.ts';
+import type { DatabaseNotifications } from '../infra/database-notifications.ts';
 import { startEmbeddedPostgres } from '../infra/embedded-postgres.ts';
 import type { Logger } from '../infra/logger.ts';
+import { LIVE_EVENTS_CHANNEL } from '../shared/live-events.ts';
 import { lazyTemporalClient, migrateWhenAvailable } from '../infra/service-connections.ts';
 import { ShutdownStack } from '../infra/shutdown.ts';
 import { temporalConnectionOptions } from '../infra/temporal-connection-options.ts';
@@ -61,10 +63,17 @@ export async function startSystem(config: Config, log: Logger, shutdown = new Sh
     const webhooks = webhookUrls(config);
 
     let databaseUrl = config.database.url;
+    let databaseNotifications: DatabaseNotifications | undefined;
     if (!databaseUrl) {
-      const embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.database.embeddedPort });
+      const embedded = await startEmbeddedPostgres({
+        dataDir: config.dataDir,
+        port: config.database.embeddedPort,
+        listenChannels: [LIVE_EVENTS_CHANNEL],
+        log,
+      });
       shutdown.add('embedded PostgreSQL', () => embedded.stop());
       databaseUrl = embedded.url;
+      databaseNotifications = embedded.notifications;
     }
     // A configured DATABASE_URL may not be up yet: wait for it (the embedded one is up already).
     await migrateWhenAvailable(databaseUrl, { log, signal: shutdown.signal });
@@ -144,11 +153,13 @@ export async function startSystem(config: Config, log: Logger, shutdown = new Sh
     const api = await startApiServer({
       db,
       databaseUrl,
+      databaseNotifications,
       temporalClient,
       taskQueue: config.temporal.taskQueue,
       twilio,
       twilioEmulated: emulator !== undefined,
       publicBaseUrl: config.api.baseUrl,
+      sessionTtlHours: config.api.sessionTtlHours,
       webhookBodyLimit: config.api.webhookBodyLimit,
       host: config.api.host,
       port: config.api.port,

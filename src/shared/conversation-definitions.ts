@@ -3,6 +3,10 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type {
   AssignRequest,
+  CancelScheduledMessageRequest,
+  EditScheduledMessageRequest,
+  ScheduledMessageResult,
+  ScheduleMessageRequest,
   ConversationActionRequest,
   ConversationState,
   InboundSms,
@@ -23,5 +27,9 @@ export const closeUpdate = defineUpdate<ConversationState, [ConversationActionRe
 export const reopenUpdate = defineUpdate<ConversationState, [ConversationActionRequest]>('reopen');
 export const flagUpdate = defineUpdate<ConversationState, [ConversationActionRequest]>('flag');
 export const unflagUpdate = defineUpdate<ConversationState, [ConversationActionRequest]>('unflag');
+
+export const scheduleMessageUpdate = defineUpdate<ScheduledMessageResult, [ScheduleMessageRequest]>('scheduleMessage');
+export const editScheduledMessageUpdate = defineUpdate<ScheduledMessageResult, [EditScheduledMessageRequest]>('editScheduledMessage');
+export const cancelScheduledMessageUpdate = defineUpdate<void, [CancelScheduledMessageRequest]>('cancelScheduledMessage');
 
 export const stateQuery = defineQuery<ConversationState>('state');

@@ -1,4 +1,5 @@
 // Plain, JSON-serialisable types passed between the API, the workflow and the activities.
+import type { BusinessHours } from './business-hours.ts';
 
 export interface InboundMedia {
   url: string;
@@ -50,6 +51,8 @@ export interface AutoResponseRuleSnapshot {
   priority: number;
   flagsAgent: boolean;
   optsOut: boolean;
+  /** What makes it answer (absent in snapshots from before after-hours rules: keyword). */
+  trigger?: 'keyword' | 'after_hours';
 }
 
 /** Worker-side settings the workflow reads through activities, so changes apply without a restart. */
@@ -57,6 +60,15 @@ export interface ConversationSettings {
   autoReplyLimit: number;
   autoReplyWindowSeconds: number;
   closedLingerSeconds: number;
+  // Absent in the settings that runs from before timers were given (their histories replay so).
+  /** Response-time targets in seconds (0: no target). */
+  sla?: { firstReplySeconds: number; followUpSeconds: number };
+  /** Inactivity after which a conversation nobody needs closes itself (0: never). */
+  autoCloseSeconds?: number;
+  /** How far ahead a message may be scheduled. */
+  scheduleHorizonSeconds?: number;
+  /** Opening hours; null: always open. */
+  businessHours?: BusinessHours | null;
 }
 
 export type ConversationStatus = 'open' | 'closed';
@@ -83,6 +95,49 @@ export interface ConversationState {
   };
   /** Inbound messages, callbacks and agent actions waiting or being processed. */
   pendingWork: number;
+  /** Time in the conversation (absent from runs older than the timers). */
+  timers?: ConversationTimers;
+}
+
+/** The conversation's clocks as the workflow keeps them (ISO 8601 instants). */
+export interface ConversationTimers {
+  /** Since when the customer has been waiting for a person's reply (null: nobody waits). */
+  waitingSince: string | null;
+  sla: {
+    /** The response-time target that applies (first reply or follow-up), null when none. */
+    targetSeconds: number | null;
+    /** When the customer will have waited the target in open business time. */
+    dueAt: string | null;
+    breached: boolean;
+  };
+  /** Messages waiting for their time, soonest first. */
+  scheduled: Array<{ messageId: string; sendAt: string; agentId: string | null }>;
+  /** When the conversation closes itself if nothing happens (null: it won't). */
+  autoCloseAt: string | null;
+  /** Opening hours: null when none are configured (always open). */
+  businessHours: { open: boolean; nextOpeningAt: string | null } | null;
+}
+
+/** A message an agent scheduled, as stored. */
+export interface ScheduledMessageResult extends OutboundMessageResult {
+  sendAt: string;
+}
+
+export interface ScheduleMessageRequest extends SendMessageRequest {
+  /** ISO 8601 with offset; in the future and within the horizon. */
+  sendAt: string;
+}
+
+export interface EditScheduledMessageRequest extends ActingAgent {
+  messageId: string;
+  agentId?: string;
+  body?: string;
+  sendAt?: string;
+}
+
+export interface CancelScheduledMessageRequest extends ActingAgent {
+  messageId: string;
+  agentId?: string;
 }
 
 /** Who asks, for ownership checks and audit names (absent in requests from before ownership). */

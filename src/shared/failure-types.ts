@@ -12,6 +12,10 @@ export const FailureType = {
   NotAssigned: 'NotAssigned',
   /** Another agent has the conversation: only they or an admin may reply, unassign, close or unflag. */
   NotAssignedToYou: 'NotAssignedToYou',
+  /** No scheduled message of this conversation has that id (or it already left). */
+  ScheduledMessageNotFound: 'ScheduledMessageNotFound',
+  /** A schedule time in the past, or beyond the horizon. */
+  InvalidSendTime: 'InvalidSendTime',
   /** PostgreSQL refused the data or statement for good (a data exception, a constraint): not retried. */
   StoreRejected: 'StoreRejected',
   /** PostgreSQL cannot be reached right now: retried, and the workflow waits for it. */

@@ -39,3 +39,14 @@ export function statusRank(status: string): number {
 export function isForwardStatus(current: string, next: string): boolean {
   return statusRank(next) > statusRank(current);
 }
+
+/**
+ * The known statuses from which moving to `next` would not be progress, for a forward-only
+ * UPDATE in SQL (`status <> ALL(…)`: a status outside the ranking, like isForwardStatus, moves).
+ * Null when `next` itself is outside the ranking: nothing ever moves to it.
+ */
+export function statusesNotBefore(next: string): string[] | null {
+  const rank = statusRank(next);
+  if (rank < 0) return null;
+  return Object.keys(RANK).filter((status) => RANK[status]! >= rank);
+}

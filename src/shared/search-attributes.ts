@@ -10,6 +10,11 @@ export const SA_NEEDS_ATTENTION = defineSearchAttributeKey('NeedsAttention', Sea
 /** When a message of the conversation last failed to reach the customer (refused by Twilio, retries run out, undelivered). */
 export const SA_LAST_DELIVERY_FAILURE = defineSearchAttributeKey('LastDeliveryFailure', SearchAttributeType.DATETIME);
 
+/** Since when the customer has waited for a person's reply (unset: nobody waits). */
+export const SA_WAITING_SINCE = defineSearchAttributeKey('WaitingSince', SearchAttributeType.DATETIME);
+/** The current wait passed its response-time target. */
+export const SA_SLA_BREACHED = defineSearchAttributeKey('SlaBreached', SearchAttributeType.BOOL);
+
 export const CONVERSATION_SEARCH_ATTRIBUTES = [
   SA_BUSINESS_NUMBER,
   SA_CUSTOMER_NUMBER,
@@ -17,4 +22,6 @@ export const CONVERSATION_SEARCH_ATTRIBUTES = [
   SA_ASSIGNED_AGENT,
   SA_NEEDS_ATTENTION,
   SA_LAST_DELIVERY_FAILURE,
+  SA_WAITING_SINCE,
+  SA_SLA_BREACHED,
 ];

@@ -90,6 +90,26 @@ describe('recordStatusCallback', () => {
     expect(events.map((event) => event.data)).toEqual([{ status: 'delivered', errorCode: null }]);
   });
 
+  it('writes the callback time as the message status time and the audit time, in UTC like Prisma', async () => {
+    const { sid, message } = await outbound({ status: 'queued' });
+    const receivedAt = new Date(Date.now() - 90_000);
+    const sent = report(sid, 'sent', { receivedAt: receivedAt.toISOString() });
+    const before = Date.now();
+    await recordStatusCallback(db, sent);
+    expect((await db.message.findUniqueOrThrow({ where: { id: message.id } })).statusUpdatedAt).toEqual(receivedAt);
+    expect((await db.statusCallback.findUniqueOrThrow({ where: { id: sent.callbackId } })).receivedAt).toEqual(receivedAt);
+    const [event] = await statusEventsOf(message.id);
+    expect(event?.createdAt.getTime()).toBeGreaterThanOrEqual(before - 5);
+    expect(event?.createdAt.getTime()).toBeLessThanOrEqual(Date.now() + 5);
+  });
+
+  it('moves a status outside the ranking forward, and never to one', async () => {
+    const { sid, message } = await outbound({ status: 'partially_delivered' });
+    expect(await recordStatusCallback(db, report(sid, 'delivered'))).toMatchObject({ applied: true });
+    expect(await recordStatusCallback(db, report(sid, 'some_new_status'))).toMatchObject({ applied: false });
+    expect((await db.message.findUniqueOrThrow({ where: { id: message.id } })).status).toBe('delivered');
+  });
+
   it('keeps a late status as an audit row without moving the message back', async () => {
     const { sid, message } = await outbound({ status: 'delivered' });
     const late = report(sid, 'sent');

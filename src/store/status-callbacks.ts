@@ -2,11 +2,11 @@
 // forward only, a `message.status` live event when it moved, and error 21610 marking the
 // customer opted out. One function for both callers, so they cannot drift: the workflow's
 // activity (the normal path) and the status webhook (while Temporal cannot be reached).
-import type { Prisma } from '../generated/prisma/client.ts';
 import type { Database } from '../infra/database.ts';
-import { publishLiveEvent } from './live-event-publisher.ts';
+import { notifyEachSql } from './live-event-publisher.ts';
 import type { StatusCallbackReport } from '../shared/conversation-types.ts';
-import { isForwardStatus } from '../shared/message-status.ts';
+import { statusesNotBefore } from '../shared/message-status.ts';
+import { utcTimestamp } from './utc-timestamp.ts';
 import { OPTED_OUT_ERROR_CODE } from '../twilio/send-sms.ts';
 
 export interface RecordedStatus {
@@ -15,65 +15,78 @@ export interface RecordedStatus {
   customerOptedOut: boolean;
 }
 
-/** Advisory-lock namespace (first key) for "one status callback is being recorded". */
-const CALLBACK_LOCK_SPACE = 72707370;
+interface RecordedRow {
+  /** The callback's audit row was there already (a re-run, or the other recorder): its `applied`. */
+  seen_applied: boolean | null;
+  /** Written by this statement: whether it moved the message. Null when it wrote nothing. */
+  written_applied: boolean | null;
+  message_id: string | null;
+}
 
 /**
  * Idempotent by `report.callbackId`: a retried activity, or the webhook and the activity both
  * recording the same callback (a hand-over that timed out after Temporal had it), write one row.
+ *
+ * One statement (so no transaction round trips): the forward-only UPDATE of the message, the
+ * audit row (ON CONFLICT on its id), the `message.status` live event and its NOTIFY, and on
+ * 21610 the opt-out. Two recorders of one callback cannot both apply it: the second one's UPDATE
+ * waits for the first one's row lock and then finds the status no longer behind; its INSERT
+ * waits on the audit row's key and then does nothing. Locks are taken in one order (message,
+ * audit row, contact), so they cannot deadlock either.
  */
 export async function recordStatusCallback(db: Database, report: StatusCallbackReport): Promise<RecordedStatus> {
-  return db.$transaction(async (tx) => {
-    // Two recorders of one callback would both miss the audit row, then deadlock or collide on
-    // it; the second waits here instead and then finds the first one's row.
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${CALLBACK_LOCK_SPACE}::int, hashtext(${report.callbackId}))`;
-    const seen = await tx.statusCallback.findUnique({ where: { id: report.callbackId } });
-    if (seen) return { applied: seen.applied, messageId: null, customerOptedOut: false };
-
-    const receivedAt = new Date(report.receivedAt);
-    const message = await tx.message.findUnique({ where: { twilioSid: report.messageSid } });
-    let applied = false;
-    if (message && isForwardStatus(message.status, report.status)) {
-      const result = await tx.message.updateMany({
-        where: { id: message.id, status: message.status },
-        data: {
-          status: report.status,
-          statusUpdatedAt: receivedAt,
-          ...(report.errorCode !== undefined ? { errorCode: report.errorCode } : {}),
-        },
-      });
-      applied = result.count === 1;
-      if (applied) {
-        await publishLiveEvent(tx, {
-          type: 'message.status',
-          conversationId: message.conversationId,
-          messageId: message.id,
-          data: { status: report.status, errorCode: report.errorCode ?? null },
-        });
-      }
-    }
-    await tx.statusCallback.create({
-      data: {
-        id: report.callbackId,
-        messageSid: report.messageSid,
-        status: report.status,
-        errorCode: report.errorCode ?? null,
-        applied,
-        // False also when the callback raced our own write of the SID; the audit row says so.
-        matched: message !== null,
-        payload: report.payload as Prisma.InputJsonValue,
-        receivedAt,
-      },
-    });
-    const customerOptedOut = report.errorCode === OPTED_OUT_ERROR_CODE && message !== null;
-    if (customerOptedOut && message) {
-      await tx.contact.updateMany({
-        where: { phoneNumber: message.toNumber },
-        data: { optedOut: true, optedOutAt: receivedAt, optOutKeyword: `TWILIO_${OPTED_OUT_ERROR_CODE}` },
-      });
-    }
-    return { applied, messageId: message?.id ?? null, customerOptedOut };
-  });
+  const receivedAt = utcTimestamp(new Date(report.receivedAt));
+  const notBefore = statusesNotBefore(report.status);
+  const errorCode = report.errorCode ?? null;
+  const optsOut = report.errorCode === OPTED_OUT_ERROR_CODE;
+  const [row] = await db.$queryRaw<RecordedRow[]>`
+    WITH seen AS (
+      SELECT applied FROM status_callbacks WHERE id = ${report.callbackId}
+    ), target AS (
+      SELECT id, to_number FROM messages WHERE twilio_sid = ${report.messageSid}
+    ), moved AS (
+      UPDATE messages
+      SET status = ${report.status}, status_updated_at = ${receivedAt}, error_code = coalesce(${errorCode}::int, error_code)
+      WHERE twilio_sid = ${report.messageSid}
+        AND ${notBefore !== null} AND status <> ALL(${notBefore ?? []}::text[])
+        AND NOT EXISTS (SELECT 1 FROM seen)
+      RETURNING id, conversation_id
+    ), audit AS (
+      INSERT INTO status_callbacks (id, message_sid, status, error_code, applied, matched, payload, received_at)
+      SELECT ${report.callbackId}, ${report.messageSid}, ${report.status}, ${errorCode}::int,
+             EXISTS (SELECT 1 FROM moved),
+             -- False also when the callback raced our own write of the SID; the audit row says so.
+             EXISTS (SELECT 1 FROM target),
+             ${JSON.stringify(report.payload)}::jsonb, ${receivedAt}
+      WHERE NOT EXISTS (SELECT 1 FROM seen)
+      ON CONFLICT (id) DO NOTHING
+      RETURNING applied
+    ), event AS (
+      INSERT INTO live_events (type, conversation_id, message_id, data, created_at)
+      SELECT 'message.status', conversation_id, id,
+             ${JSON.stringify({ status: report.status, errorCode })}::jsonb, ${utcTimestamp(new Date())}
+      FROM moved
+      RETURNING id
+    ), opted_out AS (
+      UPDATE contacts
+      SET opted_out = true, opted_out_at = ${receivedAt}, opt_out_keyword = ${`TWILIO_${OPTED_OUT_ERROR_CODE}`},
+          updated_at = ${utcTimestamp(new Date())}
+      WHERE ${optsOut} AND phone_number IN (SELECT to_number FROM target) AND EXISTS (SELECT 1 FROM audit)
+      RETURNING id
+    )
+    SELECT (SELECT applied FROM seen) AS seen_applied,
+           (SELECT applied FROM audit) AS written_applied,
+           (SELECT id FROM target) AS message_id,
+           ${notifyEachSql('event')} AS notified,
+           (SELECT count(*) FROM opted_out)::int AS opted_out`;
+  if (!row) throw new Error('recording a status callback returned no row');
+  if (row.written_applied !== null) {
+    return { applied: row.written_applied, messageId: row.message_id, customerOptedOut: optsOut && row.message_id !== null };
+  }
+  if (row.seen_applied !== null) return { applied: row.seen_applied, messageId: null, customerOptedOut: false };
+  // The other recorder of this callback committed its row while this statement ran.
+  const stored = await db.statusCallback.findUniqueOrThrow({ where: { id: report.callbackId }, select: { applied: true } });
+  return { applied: stored.applied, messageId: null, customerOptedOut: false };
 }
 
 /**

@@ -4,13 +4,14 @@ import Koa from 'koa';
 import type { Logger } from 'pino';
 import { controlRouter, type ControlDeps } from './control-router.ts';
 import { twilioErrorMiddleware } from './error-middleware.ts';
+import { mediaApiRouter, type MediaApiDeps } from './media-api-router.ts';
 import { messagesApiRouter, type MessagesApiDeps } from './messages-api-router.ts';
 import { phoneNumbersApiRouter, type PhoneNumbersApiDeps } from './phone-numbers-api-router.ts';
 import { twilioErrors } from './twilio-api-error.ts';
 
 export const BODY_LIMIT = '64kb';
 
-export type EmulatorAppDeps = MessagesApiDeps & PhoneNumbersApiDeps & ControlDeps & { logger: Logger };
+export type EmulatorAppDeps = MessagesApiDeps & PhoneNumbersApiDeps & MediaApiDeps & ControlDeps & { logger: Logger };
 
 export function createEmulatorApp(deps: EmulatorAppDeps): Koa {
   const app = new Koa();
@@ -19,9 +20,11 @@ export function createEmulatorApp(deps: EmulatorAppDeps): Koa {
 
   const api = messagesApiRouter(deps);
   const numbers = phoneNumbersApiRouter(deps);
+  const media = mediaApiRouter(deps);
   const control = controlRouter(deps);
   app.use(api.routes()).use(api.allowedMethods({ throw: true }));
   app.use(numbers.routes()).use(numbers.allowedMethods({ throw: true }));
+  app.use(media.routes()).use(media.allowedMethods({ throw: true }));
   app.use(control.routes()).use(control.allowedMethods({ throw: true }));
 
   app.use((ctx) => {

@@ -7,6 +7,9 @@ import type { InboundRecord } from './control-router.ts';
 import { DeliverySimulator } from './delivery-simulator.ts';
 import { inboundMessageSid, inboundWebhookParams, NoInboundWebhookUrlError } from './inbound-sms.ts';
 import { logSafeUrl } from './log-safe-url.ts';
+import { mediaPath } from './media-api-router.ts';
+import { solidPng } from './media-png.ts';
+import { MediaStore } from './media-store.ts';
 import { MessageStore } from './message-store.ts';
 import { optOutTypeOf } from './opt-out-keywords.ts';
 import { PhoneNumberStore } from './phone-number-store.ts';
@@ -28,6 +31,7 @@ export function createTwilioEmulator(options: TwilioEmulatorOptions): TwilioEmul
   const { accountSid, authToken } = options;
   const handleOptOutKeywords = options.handleOptOutKeywords ?? false;
   const store = new MessageStore();
+  const media = new MediaStore();
   const behaviour = new SendBehaviour();
   const phoneNumbers = new PhoneNumberStore(accountSid);
   for (const phoneNumber of options.phoneNumbers ?? []) phoneNumbers.add(phoneNumber);
@@ -76,6 +80,7 @@ export function createTwilioEmulator(options: TwilioEmulatorOptions): TwilioEmul
     behaviour,
     simulator,
     phoneNumbers,
+    media,
     logger,
     inboundLog: () => structuredClone(inbound),
     sendInbound,
@@ -126,6 +131,16 @@ export function createTwilioEmulator(options: TwilioEmulatorOptions): TwilioEmul
     dropStatusCallbacks: (phoneNumber) => behaviour.dropStatusCallbacks(phoneNumber),
     failNextSends: (n, httpStatus) => behaviour.failNextSends(n, httpStatus),
     waitForMessages: (predicate, timeoutMs = DEFAULT_WAIT_TIMEOUT_MS) => store.waitFor(predicate, timeoutMs),
+    addMedia(input) {
+      if (!baseUrl) throw new Error('The Twilio emulator is not listening; call listen() first');
+      const { messageSid, mediaSid } = media.add(input);
+      return baseUrl + mediaPath(accountSid, messageSid, mediaSid);
+    },
+    mediaUrl() {
+      if (!baseUrl) throw new Error('The Twilio emulator is not listening; call listen() first');
+      const { messageSid, mediaSid } = media.add({ contentType: 'image/png', body: solidPng() });
+      return baseUrl + mediaPath(accountSid, messageSid, mediaSid);
+    },
   };
 }
 

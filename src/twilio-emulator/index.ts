@@ -4,6 +4,7 @@
 export { createTwilioEmulator } from './create-emulator.ts';
 export type {
   DeliveryOutcome,
+  EmulatedMediaInput,
   EmulatedMessage,
   InboundSmsInput,
   InboundSmsResult,

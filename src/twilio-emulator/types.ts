@@ -1,6 +1,9 @@
 // The emulator's public shapes. Kept apart from the implementation so tests, the standalone
 // server and the app's own end-to-end tests can depend on them without pulling in Koa.
 import type { Logger } from 'pino';
+import type { EmulatedMediaInput } from './media-store.ts';
+
+export type { EmulatedMediaInput } from './media-store.ts';
 
 export type DeliveryOutcome = 'delivered' | 'undelivered' | 'failed';
 
@@ -109,6 +112,13 @@ export interface TwilioEmulator {
   dropStatusCallbacks(phoneNumber: string): void;
   /** Make the next n sends answer with this HTTP status (e.g. 500 or 429) to test retries. */
   failNextSends(n: number, httpStatus: number): void;
+  /**
+   * Serves this media at a Media resource URL of the account (Basic auth, as Twilio with HTTP
+   * auth on media) and returns the URL, to pass as an inbound text's mediaUrls.
+   */
+  addMedia(media: EmulatedMediaInput): string;
+  /** A Media resource URL that answers a generated PNG. */
+  mediaUrl(): string;
   /** Resolves once the predicate over messages() holds, re-checked whenever a message is accepted or moves status; rejects after timeoutMs. */
   waitForMessages(
     predicate: (messages: EmulatedMessage[]) => boolean,

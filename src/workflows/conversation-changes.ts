@@ -22,6 +22,12 @@ export interface ConversationPatch {
   assignedAgentId?: string | null;
   needsAttention?: boolean;
   attentionReason?: string | null;
+  slaBreached?: boolean;
+}
+
+/** The stored breach flag goes with the wait it belongs to (only when there was one). */
+function endsBreach(state: CarriedState): { slaBreached?: false } {
+  return state.slaBreached ? { slaBreached: false } : {};
 }
 
 /** One change, as the database records it: columns, an audit event and the live event. */
@@ -110,15 +116,28 @@ export function unassign(state: CarriedState, actor?: Actor): Change {
  * assignment released (the audit event keeps who had it), so the customer's next text puts the
  * conversation back in the unassigned queue rather than with an agent who may have gone home.
  */
-export function close(state: CarriedState, actor: Actor | undefined, options: { reason?: string; releasesOwner: boolean }): Change {
+export function close(
+  state: CarriedState,
+  actor: Actor | undefined,
+  options: { reason?: string; releasesOwner: boolean; automatic?: boolean },
+): Change {
   if (state.status === 'closed') throw rejection(FailureType.ConversationClosed, 'The conversation is already closed');
   checkOwnership(state, actor);
   const released = options.releasesOwner && state.assignedAgentId !== null;
   const data: Record<string, unknown> = options.reason ? { reason: options.reason } : {};
+  // Closed by the conversation's own clock (inactivity, an opted-out customer), not a person.
+  if (options.automatic) data.automatic = true;
   if (released) Object.assign(data, { releasedAgentId: state.assignedAgentId, releasedAgentName: state.assignedAgentName ?? null });
   return change(
-    { status: 'closed', needsAttention: false, attentionReason: null, ...(released ? { assignedAgentId: null, assignedAgentName: null } : {}) },
-    { status: 'closed', needsAttention: false, attentionReason: null, ...(released ? { assignedAgentId: null } : {}) },
+    {
+      status: 'closed',
+      needsAttention: false,
+      attentionReason: null,
+      // Nobody waits for a reply in a closed conversation.
+      ...(state.waitingSince != null ? { waitingSince: null, slaBreached: false } : {}),
+      ...(released ? { assignedAgentId: null, assignedAgentName: null } : {}),
+    },
+    { status: 'closed', needsAttention: false, attentionReason: null, ...endsBreach(state), ...(released ? { assignedAgentId: null } : {}) },
     'closed',
     'conversation.closed',
     actor,
@@ -137,13 +156,15 @@ export function flag(state: CarriedState, reason: string, actor?: Actor): Change
 
 export function unflag(state: CarriedState, actor?: Actor, reason?: string): Change {
   checkOwnership(state, actor);
-  return change({ needsAttention: false, attentionReason: null }, { needsAttention: false, attentionReason: null }, 'unflagged', 'conversation.unflagged', actor, reason ? { reason } : {});
+  // An agent judged that nobody needs to answer: a wait in progress ends (unanswered) too.
+  const endsWait = state.waitingSince != null ? { waitingSince: null, slaBreached: false } : {};
+  return change({ needsAttention: false, attentionReason: null, ...endsWait }, { needsAttention: false, attentionReason: null, ...endsBreach(state) }, 'unflagged', 'conversation.unflagged', actor, reason ? { reason } : {});
 }
 
 /** A person answered: the customer's texts are answered, attention clears. Nothing if it was clear. */
 export function answeredByAgent(state: CarriedState, actor?: Actor): Change | undefined {
   if (!state.needsAttention) return undefined;
-  return change({ needsAttention: false, attentionReason: null }, { needsAttention: false, attentionReason: null }, 'attention_cleared', 'conversation.unflagged', actor);
+  return change({ needsAttention: false, attentionReason: null }, { needsAttention: false, attentionReason: null, ...endsBreach(state) }, 'attention_cleared', 'conversation.unflagged', actor);
 }
 
 /**
@@ -153,4 +174,19 @@ export function answeredByAgent(state: CarriedState, actor?: Actor): Change | un
 export function needsAgent(state: CarriedState, reason: string): Change | undefined {
   if (state.needsAttention && (state.attentionReason === reason || reason === CUSTOMER_WROTE_AGAIN)) return undefined;
   return change({ needsAttention: true, attentionReason: reason }, { needsAttention: true, attentionReason: reason }, 'flagged', 'conversation.flagged', undefined, { reason });
+}
+
+/**
+ * The customer has waited longer than the response-time target: escalate — flag the
+ * conversation with how long ("waiting 17 min"), record it, and tell agents at once.
+ */
+export function slaBreach(reason: string, details: { waitingSince: string; targetSeconds: number }): Change {
+  return change(
+    { needsAttention: true, attentionReason: reason, slaBreached: true },
+    { needsAttention: true, attentionReason: reason, slaBreached: true },
+    'sla_breached',
+    'conversation.sla_breached',
+    undefined,
+    { reason, ...details },
+  );
 }

@@ -8,6 +8,7 @@ import type {
   StatusCallbackReport,
 } from '../shared/conversation-types.ts';
 import { nextAutoReplyAllowedAt, repliesInWindow } from '../shared/auto-reply-window.ts';
+import { timersOf, type ScheduledSend } from './timekeeping.ts';
 
 /** How many recent MessageSids are remembered for de-duplication (the database catches older ones). */
 export const SEEN_SID_LIMIT = 500;
@@ -36,6 +37,20 @@ export interface CarriedState {
   settings: ConversationSettings;
   /** Whether the database state has been loaded (a fresh run loads it once). */
   loaded: boolean;
+  // The clocks (timekeeping.ts); absent in state carried by runs from before them.
+  /** Epoch ms since which the customer has waited for a person's reply; null: nobody waits. */
+  waitingSince?: number | null;
+  /** The current wait passed its target (escalated once per wait). */
+  slaBreached?: boolean;
+  /** Whether a person ever replied (first-reply vs follow-up target). */
+  agentHasReplied?: boolean;
+  /** Epoch ms of the last text, reply or agent action (not status callbacks). */
+  lastActivityAt?: number;
+  scheduled?: ScheduledSend[];
+  /** The customer opted out: close the conversation once nothing is pending (then false). */
+  closeWhenDone?: boolean;
+  /** The opening time whose closed period already got its after-hours reply. */
+  afterHoursRepliedFor?: number | null;
 }
 
 /** Work that can travel into the next run: plain data (update tasks cannot, and never do). */
@@ -111,6 +126,7 @@ export function snapshot(
       nextAllowedAt: nextAllowed === undefined ? null : new Date(nextAllowed).toISOString(),
     },
     pendingWork,
+    ...(state.lastActivityAt !== undefined ? { timers: timersOf(state, now) } : {}),
   };
 }
 

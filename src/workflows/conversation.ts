@@ -14,6 +14,7 @@ import {
   patched,
   setCurrentDetails,
   setHandler,
+  sleep,
   upsertSearchAttributes,
   uuid4,
   workflowInfo,
@@ -21,10 +22,13 @@ import {
 import { canAutoReply } from '../shared/auto-reply-window.ts';
 import {
   assignUpdate,
+  cancelScheduledMessageUpdate,
   closeUpdate,
+  editScheduledMessageUpdate,
   flagUpdate,
   inboundMessageSignal,
   reopenUpdate,
+  scheduleMessageUpdate,
   sendMessageUpdate,
   stateQuery,
   statusCallbackSignal,
@@ -33,17 +37,24 @@ import {
 } from '../shared/conversation-definitions.ts';
 import type {
   AssignRequest,
+  AutoResponseRuleSnapshot,
+  CancelScheduledMessageRequest,
   ConversationActionRequest,
   ConversationState,
+  EditScheduledMessageRequest,
   InboundSms,
   MessageAuthor,
   OutboundMessageResult,
+  ScheduledMessageResult,
+  ScheduleMessageRequest,
   SendMessageRequest,
   StatusCallbackReport,
 } from '../shared/conversation-types.ts';
 import { FailureType } from '../shared/failure-types.ts';
-import { decideInbound } from '../shared/inbound-decision.ts';
+import { decideInbound, type InboundDecision } from '../shared/inbound-decision.ts';
+import { businessSecondsBetween, isOpen, nextOpening } from '../shared/business-hours.ts';
 import { checkSendAllowed, validateSendMessage } from './conversation-validators.ts';
+import { checkScheduledEdit, checkSendTime, findScheduled, validateSchedule } from './scheduled-validators.ts';
 import { rejection } from './rejection.ts';
 import {
   answeredByAgent,
@@ -53,6 +64,7 @@ import {
   flag,
   needsAgent,
   reopen,
+  slaBreach,
   unassign,
   unflag,
   type Actor,
@@ -64,6 +76,7 @@ import { describeFailure, explainSendFailure } from './failure-words.ts';
 import { Outbox, outcomeWithin, type SendOutcome } from './outbox.ts';
 import { Patches } from './patches.ts';
 import { detailsOf, searchAttributeKey, searchAttributesOf } from './ui-mirror.ts';
+import { autoCloseAt, deadlineSummary, dueScheduled, nextDeadline, slaDueAt, slaTargetSeconds, waitingWords, type ScheduledSend } from './timekeeping.ts';
 import {
   compactForContinueAsNew,
   describeLimit,
@@ -93,9 +106,16 @@ interface OutboundRequest {
 
 
 export async function conversationWorkflow(input: ConversationWorkflowInput): Promise<void> {
+  // Runs from before the clocks (scheduled sends, SLA, auto-close) never keep them, so their
+  // histories replay as they were; asked once, first, never from a validator.
+  const timekeeping = patched(Patches.ConversationTimers);
   const { businessNumber, customerNumber } = input;
   const { workflowId } = workflowInfo();
   const state = input.carried ?? initialState();
+  if (timekeeping) {
+    state.lastActivityAt ??= Date.now();
+    state.scheduled ??= [];
+  }
   const jobs: Job[] = [...(input.pending ?? [])];
   const ids = { workflowId, businessNumber, customerNumber };
   /** The search-attribute values last published, to upsert only on change. */
@@ -183,6 +203,7 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
       const answered = answeredByAgent(state, { agentId: request.agentId, name: request.actingAgentName });
       if (truthful()) apply(answered);
       await record(answered, `${origin}:attention`);
+      if (timekeeping) await customerAnswered(request.agentId, origin);
       return queued;
     });
     // Twilio's answer usually comes within a second; while Twilio is down the agent gets the
@@ -225,6 +246,7 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
       });
       return enqueue(async () => {
         await record(decided, `${origin}:event`);
+        if (timekeeping) state.lastActivityAt = Date.now();
         return currentState();
       });
     };
@@ -261,6 +283,76 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
   setHandler(flagUpdate, act(decideFlag));
   setHandler(unflagUpdate, act(decideUnflag), { validator: refuseEarly(decideUnflag) });
 
+  // Scheduled messages: recorded (status `scheduled`) when an agent schedules them, sent by the
+  // clock (keepTime) through the normal path, editable and cancellable until they leave.
+  setHandler(scheduleMessageUpdate, scheduleMessage, {
+    validator: (request) => {
+      validateSchedule(timekeeping, state, request, Date.now());
+      validateSendMessage(state, request);
+    },
+  });
+  setHandler(editScheduledMessageUpdate, editScheduled, {
+    validator: (request) => checkScheduledEdit(timekeeping, state, request, Date.now()),
+  });
+  setHandler(cancelScheduledMessageUpdate, cancelScheduled, {
+    validator: (request) => checkScheduledEdit(timekeeping, state, request, Date.now()),
+  });
+
+  async function scheduleMessage(request: ScheduleMessageRequest): Promise<ScheduledMessageResult> {
+    const origin = updateOrigin();
+    return enqueue(async () => {
+      checkSendAllowed(state, request);
+      const conversationId = await ensureConversationId();
+      const clientRef = `${origin}:send`;
+      const recorded = await db.recordScheduled({
+        clientRef,
+        conversationId,
+        from: businessNumber,
+        to: customerNumber,
+        body: request.body,
+        author: 'agent',
+        agentId: request.agentId,
+        mediaUrls: request.mediaUrls,
+        sendAt: new Date(Date.parse(request.sendAt)).toISOString(),
+      });
+      const item: ScheduledSend = {
+        messageId: recorded.messageId,
+        clientRef,
+        body: request.body,
+        sendAt: Date.parse(recorded.sendAt),
+        ...(request.agentId ? { agentId: request.agentId } : {}),
+        ...(request.actingAgentName ? { agentName: request.actingAgentName } : {}),
+        ...(request.mediaUrls?.length ? { mediaUrls: request.mediaUrls } : {}),
+      };
+      if (!state.scheduled?.some((scheduled) => scheduled.messageId === item.messageId)) (state.scheduled ??= []).push(item);
+      state.lastActivityAt = Date.now();
+      return recorded;
+    });
+  }
+
+  async function editScheduled(request: EditScheduledMessageRequest): Promise<ScheduledMessageResult> {
+    return enqueue(async () => {
+      // It may have left while this edit waited its turn.
+      const item = findScheduled(state, request.messageId);
+      if (request.sendAt !== undefined) checkSendTime(state, request.sendAt, Date.now());
+      const edited = await db.editScheduled({ messageId: item.messageId, body: request.body, sendAt: request.sendAt });
+      if (request.body !== undefined) item.body = request.body;
+      item.sendAt = Date.parse(edited.sendAt);
+      state.lastActivityAt = Date.now();
+      return edited;
+    });
+  }
+
+  async function cancelScheduled(request: CancelScheduledMessageRequest): Promise<void> {
+    return enqueue(async () => {
+      const item = findScheduled(state, request.messageId);
+      const by = request.actingAgentName ?? request.agentId ?? 'an agent';
+      await db.settleScheduled({ messageId: item.messageId, status: 'canceled', reason: `Canceled by ${by}` });
+      state.scheduled = (state.scheduled ?? []).filter((scheduled) => scheduled.messageId !== item.messageId);
+      state.lastActivityAt = Date.now();
+    });
+  }
+
   // Signals wait (buffered by the SDK) until the stored conversation is loaded, so a text that
   // started this run sees whether it reopens a closed conversation.
   if (!state.loaded) await loadFromDatabase();
@@ -277,6 +369,7 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
   });
   setHandler(statusCallbackSignal, (report) => void jobs.push({ kind: 'status', report }));
   publish();
+  if (timekeeping) void keepTime();
 
   for (;;) {
     const statusWhenIdle = state.status;
@@ -286,8 +379,10 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
     // A run with no stored conversation and nothing to do (started by a callback for a message
     // that was never stored, say) lingers like a closed one, then ends.
     const empty = state.conversationId === null && jobs.length === 0 && outbox.isEmpty && patched(Patches.EndEmptyRuns);
+    // A closed conversation still keeps the messages scheduled in it: it ends once they left.
+    const lingers = (statusWhenIdle === 'closed' || empty) && (state.scheduled ?? []).length === 0;
     const woke =
-      statusWhenIdle === 'closed' || empty
+      lingers
         ? await condition(wake, state.settings.closedLingerSeconds * 1000)
         : await condition(wake).then(() => true);
     if (!woke) {
@@ -372,6 +467,7 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
       state.assignedAgentName = loaded.conversation.assignedAgentName ?? null;
       state.needsAttention = loaded.conversation.needsAttention;
       state.attentionReason = loaded.conversation.attentionReason;
+      if (timekeeping) state.agentHasReplied = loaded.conversation.agentHasReplied ?? false;
     }
     state.loaded = true;
   }
@@ -395,7 +491,17 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
       return;
     }
     state.optedOut = stored.optedOut;
+    const decision = await answerText(job, stored, receiptRef);
+    if (timekeeping) await startTheClock(job.sms, stored.rules, decision, receiptRef);
+  }
 
+  /** What the text asks for, done: an opt-out, a rule's reply, a flag for an agent. */
+  async function answerText(
+    job: Extract<CarriedJob, { kind: 'inbound' }>,
+    stored: { conversationId: string; rules: AutoResponseRuleSnapshot[] },
+    receiptRef: string,
+  ): Promise<InboundDecision['kind'] | undefined> {
+    const { sms } = job;
     const now = Date.now();
     const { settings } = state;
     const decision = decideInbound({
@@ -409,12 +515,17 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
     });
     // An agent closed the conversation after this text arrived: opt-out keywords still count,
     // but nothing else is answered or flagged.
-    if (state.status === 'closed' && decision.kind !== 'opt-out' && decision.kind !== 'opt-in') return;
+    if (state.status === 'closed' && decision.kind !== 'opt-out' && decision.kind !== 'opt-in') return undefined;
+    await carryOut(decision, stored.conversationId, job.reopens, receiptRef, now);
+    return decision.kind;
+  }
 
+  async function carryOut(decision: InboundDecision, conversationId: string, reopens: boolean, receiptRef: string, now: number): Promise<void> {
     switch (decision.kind) {
       case 'opt-out':
         state.optedOut = true;
-        await db.setOptOut({ key: `${receiptRef}:opt-out`, customerNumber, conversationId: stored.conversationId, optedOut: true, keyword: decision.keyword });
+        if (timekeeping) state.closeWhenDone = true;
+        await db.setOptOut({ key: `${receiptRef}:opt-out`, customerNumber, conversationId, optedOut: true, keyword: decision.keyword });
         if (decision.confirmation) {
           const author = decision.confirmation.ruleId ? 'auto_response' : 'system';
           await sendQuietly({ ...decision.confirmation, author, allowOptedOut: true }, `${receiptRef}:reply`);
@@ -422,14 +533,15 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
         return;
       case 'opt-in':
         state.optedOut = false;
-        await db.setOptOut({ key: `${receiptRef}:opt-in`, customerNumber, conversationId: stored.conversationId, optedOut: false, keyword: decision.keyword });
+        state.closeWhenDone = false;
+        await db.setOptOut({ key: `${receiptRef}:opt-in`, customerNumber, conversationId, optedOut: false, keyword: decision.keyword });
         if (decision.confirmation) await sendQuietly({ ...decision.confirmation, author: 'system' }, `${receiptRef}:reply`);
         return;
       case 'auto-reply':
         state.autoReplySentAt.push(now);
         await sendQuietly({ ...decision.reply, author: 'auto_response' }, `${receiptRef}:reply`);
         if (decision.flagReason) await setAttention(decision.flagReason, `${receiptRef}:flag`);
-        else if (job.reopens && truthful()) await setAttention(CUSTOMER_WROTE_AGAIN, `${receiptRef}:flag`);
+        else if (reopens && truthful()) await setAttention(CUSTOMER_WROTE_AGAIN, `${receiptRef}:flag`);
         return;
       case 'flag':
         await setAttention(decision.reason, `${receiptRef}:flag`);
@@ -443,9 +555,171 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
     }
   }
 
+  /**
+   * After a customer's text: the conversation was active, and if the customer now waits for a
+   * person, their wait starts (the SLA clock) and, outside business hours, they are told once
+   * per closed period when we open.
+   */
+  async function startTheClock(sms: InboundSms, rules: AutoResponseRuleSnapshot[], decision: InboundDecision['kind'] | undefined, receiptRef: string): Promise<void> {
+    const now = Date.now();
+    state.lastActivityAt = now;
+    if (state.optedOut) {
+      // Nobody can answer an opted-out customer by SMS: their wait is over.
+      state.waitingSince = null;
+      state.slaBreached = false;
+    }
+    if (state.status === 'closed' || state.optedOut || !state.needsAttention) return;
+    if (state.waitingSince == null) {
+      // From when our webhook had the text (never later than now): what the customer lived.
+      const received = Date.parse(sms.receivedAt);
+      state.waitingSince = Number.isFinite(received) ? Math.min(received, now) : now;
+      state.slaBreached = false;
+    }
+    const hours = state.settings.businessHours ?? null;
+    if (!hours || isOpen(hours, now) || decision === 'auto-reply') return;
+    const opening = nextOpening(hours, now);
+    const rule = rules.find((candidate) => candidate.trigger === 'after_hours');
+    if (!rule || state.afterHoursRepliedFor === opening) return;
+    state.afterHoursRepliedFor = opening;
+    await sendQuietly({ body: rule.response, author: 'auto_response', ruleId: rule.id }, `${receiptRef}:after-hours`);
+  }
+
+  /** A person replied: the wait ends, and how long it was is recorded for the SLA figures. */
+  async function customerAnswered(agentId: string | undefined, origin: string): Promise<void> {
+    const now = Date.now();
+    state.lastActivityAt = now;
+    const waitingSince = state.waitingSince;
+    if (waitingSince != null) {
+      const target = slaTargetSeconds(state);
+      const waitedSeconds = businessSecondsBetween(state.settings.businessHours, waitingSince, now);
+      const dueAt = slaDueAt(state);
+      // Escalated already, or answered after the due instant the timer had not yet reached.
+      const late = (state.slaBreached ?? false) || (dueAt !== null && now > dueAt);
+      const conversationId = await ensureConversationId();
+      await db.saveConversation({
+        key: `${origin}:responded`,
+        conversationId,
+        patch: {},
+        event: {
+          type: 'responded',
+          ...(agentId ? { agentId } : {}),
+          data: {
+            waitingSince: new Date(waitingSince).toISOString(),
+            waitedSeconds,
+            targetSeconds: target,
+            withinTarget: target === null ? null : !late,
+            firstReply: !state.agentHasReplied,
+          },
+        },
+      });
+      state.waitingSince = null;
+      state.slaBreached = false;
+    }
+    state.agentHasReplied = true;
+  }
+
+  /**
+   * The clock: one durable timer until the earliest deadline (a scheduled message, an SLA
+   * breach, auto-close). It is replaced only when something falls due sooner; a deadline that
+   * moves later (the customer was answered, the conversation was active) is looked at again when
+   * the timer fires. What is due runs as a job in the queue, in order with everything else.
+   */
+  async function keepTime(): Promise<void> {
+    for (;;) {
+      const due = nextDue();
+      if (due === null) {
+        await condition(() => nextDue() !== null);
+        continue;
+      }
+      const wait = due - Date.now();
+      if (wait > 0) {
+        await condition(
+          () => {
+            const next = nextDue();
+            return next !== null && next < due;
+          },
+          wait,
+          { summary: deadlineSummary(state, due) },
+        );
+        continue;
+      }
+      try {
+        await enqueue(handleDue);
+      } catch (error) {
+        // Its writes were retried and still failed: look again later rather than spin.
+        log.warn('timed work failed', { error: String(error) });
+        await sleep(60_000);
+      }
+    }
+  }
+
+  /** The earliest deadline; now, when an opted-out customer's conversation has nothing left to do. */
+  function nextDue(): number | null {
+    if (optedOutAndDone()) return Date.now();
+    return nextDeadline(state);
+  }
+
+  /** Once per opt-out (an agent may reopen the conversation afterwards, to read or note). */
+  function optedOutAndDone(): boolean {
+    return (state.closeWhenDone ?? false) && state.optedOut && state.status === 'open' && jobs.length === 0 && !busy && outbox.isEmpty && (state.scheduled ?? []).length === 0;
+  }
+
+  async function handleDue(): Promise<void> {
+    const now = Date.now();
+    for (const item of dueScheduled(state, now)) await sendScheduled(item, now);
+    const slaDue = slaDueAt(state);
+    if (!state.slaBreached && state.waitingSince != null && slaDue !== null && slaDue <= now) await escalate(state.waitingSince, now);
+    if (state.status !== 'open') return;
+    // (Run as a job itself, so "nothing pending" here is the outbox and the scheduled messages.)
+    if (state.closeWhenDone && state.optedOut && outbox.isEmpty && (state.scheduled ?? []).length === 0) {
+      state.closeWhenDone = false;
+      await closeItself('The customer opted out', `${workflowId}:opted-out-close:${state.lastActivityAt ?? 0}`);
+      return;
+    }
+    const closeAt = autoCloseAt(state);
+    if (closeAt !== null && closeAt <= now) {
+      const quiet = waitingWords(now - (state.lastActivityAt ?? now)).replace('waiting', 'No activity for');
+      await closeItself(quiet, `${workflowId}:auto-close:${state.lastActivityAt ?? 0}`);
+    }
+  }
+
+  /** A scheduled message's time came: it leaves through the normal path, or is refused. */
+  async function sendScheduled(item: ScheduledSend, now: number): Promise<void> {
+    state.scheduled = (state.scheduled ?? []).filter((scheduled) => scheduled.messageId !== item.messageId);
+    if (state.optedOut) {
+      await db.settleScheduled({ messageId: item.messageId, status: 'refused', reason: 'The customer opted out before this message was due' });
+      return;
+    }
+    // Sent even if the conversation was closed meanwhile (README: scheduled messages): it was a
+    // promise to the customer. Keyed by its row, so it leaves once.
+    const outbound = { body: item.body, author: 'agent' as const, agentId: item.agentId, mediaUrls: item.mediaUrls };
+    await sendQuietly(outbound, item.clientRef);
+    state.lastActivityAt = now;
+  }
+
+  /** The customer waited past the target: flag the conversation with how long, once per wait. */
+  async function escalate(waitingSince: number, now: number): Promise<void> {
+    const breach = slaBreach(waitingWords(now - waitingSince), {
+      waitingSince: new Date(waitingSince).toISOString(),
+      targetSeconds: slaTargetSeconds(state) ?? 0,
+    });
+    apply(breach);
+    await record(breach, `${workflowId}:sla:${waitingSince}`);
+  }
+
+  /** Closed by the conversation's own clock; the run then ends as closed runs do. */
+  async function closeItself(reason: string, key: string): Promise<void> {
+    const closed = close(state, undefined, { reason, releasesOwner: true, automatic: true });
+    apply(closed);
+    await record(closed, key);
+  }
+
   async function handleStatus(report: StatusCallbackReport): Promise<void> {
     const result = await db.recordStatusCallback(report);
-    if (result.customerOptedOut) state.optedOut = true;
+    if (result.customerOptedOut) {
+      state.optedOut = true;
+      if (timekeeping) state.closeWhenDone = true;
+    }
     if (result.applied && (report.status === 'failed' || report.status === 'undelivered')) noteDeliveryFailure();
   }
 

@@ -23,121 +23,26 @@ import type { InboundSms } from '../shared/conversation-types.ts';
 import { FailureType } from '../shared/failure-types.ts';
 import { CONVERSATION_SEARCH_ATTRIBUTES, SA_LAST_DELIVERY_FAILURE } from '../shared/search-attributes.ts';
 import { FakeConversationStore } from '../../test/support/fake-activities.ts';
+import { BUSINESS, conversationsOn, gate, settled, sid, startIsolatedEnvironment, type StartConversation } from '../../test/support/isolated-conversation.ts';
 import { waitFor } from '../../test/support/wait-for.ts';
 import type { conversationWorkflow, ConversationWorkflowInput } from './conversation.ts';
 import { CUSTOMER_WROTE_AGAIN } from './conversation-changes.ts';
 import { SEEN_SID_LIMIT } from './conversation-state.ts';
 
-const BUSINESS = '+15005550006';
 /** History length at which this file's server suggests continue-as-new. */
 const SUGGEST_CONTINUE_AS_NEW_AFTER = 40;
 
 let env: TestWorkflowEnvironment;
+let conversation: StartConversation;
 
 beforeAll(async () => {
-  const cli = findTemporalCli(process.env.TEMPORAL_CLI_PATH);
-  env = await TestWorkflowEnvironment.createLocal({
-    server: {
-      executable: cli ? { type: 'existing-path', path: cli } : { type: 'cached-download' },
-      ip: '127.0.0.1',
-      searchAttributes: CONVERSATION_SEARCH_ATTRIBUTES,
-      extraArgs: ['--dynamic-config-value', `limit.historyCount.suggestContinueAsNew=${SUGGEST_CONTINUE_AS_NEW_AFTER}`],
-    },
-  });
+  env = await startIsolatedEnvironment({ suggestContinueAsNewAfter: SUGGEST_CONTINUE_AS_NEW_AFTER });
+  conversation = conversationsOn(env);
 });
 
 afterAll(async () => {
   await env?.teardown();
 });
-
-function sid(): string {
-  return `SM${randomBytes(16).toString('hex')}`;
-}
-
-function customer(): string {
-  return `+1555${String(randomBytes(4).readUInt32BE(0) % 10_000_000).padStart(7, '0')}`;
-}
-
-interface Conversation {
-  store: FakeConversationStore;
-  handle: WorkflowHandle<typeof conversationWorkflow>;
-  text(body: string, messageSid?: string): Promise<string>;
-  /** A status callback for this conversation's numbers. */
-  callback(report: { messageSid: string; status: string }): Promise<void>;
-  /** Starts a worker on the conversation's queue (one is started unless told otherwise). */
-  startWorker(store?: FakeConversationStore, options?: { shutdownForceTime?: string }): Promise<Worker>;
-  stop(): Promise<void>;
-}
-
-async function conversation(store = new FakeConversationStore(), options: { worker?: boolean } = {}): Promise<Conversation> {
-  const taskQueue = `isolated-${randomBytes(4).toString('hex')}`;
-  const customerNumber = customer();
-  const workflowId = `sms-conversation:${BUSINESS}:${customerNumber}`;
-  const running: { worker: Worker; run: Promise<void> }[] = [];
-
-  async function startWorker(withStore = store, workerOptions: { shutdownForceTime?: string } = {}): Promise<Worker> {
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue,
-      workflowBundle: { codePath: inject('workflowBundlePath') },
-      activities: withStore.activities(),
-      ...workerOptions,
-    });
-    const run = worker.run();
-    // A worker made to die mid-task ends with an error of its own; that is the point, not a failure.
-    run.catch(() => undefined);
-    running.push({ worker, run });
-    return worker;
-  }
-  if (options.worker !== false) await startWorker();
-
-  const handle = env.client.workflow.getHandle<typeof conversationWorkflow>(workflowId);
-  return {
-    store,
-    handle,
-    startWorker,
-    async text(body, messageSid = sid()) {
-      const sms: InboundSms = { messageSid, from: customerNumber, to: BUSINESS, body, numSegments: 1, media: [], receivedAt: new Date().toISOString() };
-      await env.client.workflow.signalWithStart(CONVERSATION_WORKFLOW_TYPE, {
-        workflowId,
-        taskQueue,
-        args: [{ businessNumber: BUSINESS, customerNumber }],
-        signal: inboundMessageSignal,
-        signalArgs: [sms],
-        // A lost workflow task is noticed after 2 s instead of 10 s.
-        workflowTaskTimeout: '2 seconds',
-      });
-      return messageSid;
-    },
-    async callback(report) {
-      await env.client.workflow.signalWithStart(CONVERSATION_WORKFLOW_TYPE, {
-        workflowId,
-        taskQueue,
-        args: [{ businessNumber: BUSINESS, customerNumber }],
-        signal: statusCallbackSignal,
-        signalArgs: [{ callbackId: `callback-${randomBytes(4).toString('hex')}`, ...report, receivedAt: new Date().toISOString(), payload: {} }],
-      });
-    },
-    async stop() {
-      await handle.terminate('test finished').catch(() => undefined);
-      for (const { worker, run } of running) {
-        if (worker.getState() === 'RUNNING') worker.shutdown();
-        await run.catch(() => undefined);
-      }
-    },
-  };
-}
-
-/** A promise a test opens when it wants a held activity to go on. */
-function gate(): { wait: Promise<void>; open(): void } {
-  let open = () => undefined as void;
-  const wait = new Promise<void>((resolve) => (open = resolve));
-  return { wait, open };
-}
-
-async function settled(handle: WorkflowHandle): Promise<void> {
-  await waitFor('the conversation to finish its work', async () => (await handle.query(stateQuery)).pendingWork === 0, 30_000);
-}
 
 async function runIds(workflowId: string): Promise<string[]> {
   const runs: string[] = [];

@@ -18,4 +18,6 @@ export const Patches = {
   DeliveryFailureAttribute: 'delivery-failure-attribute-v1',
   /** A run with no stored conversation and nothing to do ends itself. */
   EndEmptyRuns: 'end-empty-runs-v1',
+  /** The conversation's clocks: scheduled sends, the response-time SLA, auto-close, opening hours. */
+  ConversationTimers: 'conversation-timers-v1',
 } as const;

@@ -8,6 +8,8 @@ import {
   SA_CUSTOMER_NUMBER,
   SA_LAST_DELIVERY_FAILURE,
   SA_NEEDS_ATTENTION,
+  SA_SLA_BREACHED,
+  SA_WAITING_SINCE,
 } from '../shared/search-attributes.ts';
 import type { CarriedState } from './conversation-state.ts';
 
@@ -25,12 +27,26 @@ export function searchAttributesOf(state: CarriedState, numbers: { businessNumbe
     { key: SA_NEEDS_ATTENTION, value: state.needsAttention },
     // Only once a delivery failed: runs from before the attribute existed never set it.
     ...(state.lastDeliveryFailureAt ? [{ key: SA_LAST_DELIVERY_FAILURE, value: new Date(state.lastDeliveryFailureAt) }] : []),
+    // Only runs that keep the clocks (lastActivityAt is theirs); null unsets WaitingSince.
+    ...(state.lastActivityAt !== undefined
+      ? [
+          { key: SA_WAITING_SINCE, value: state.waitingSince != null ? new Date(state.waitingSince) : null },
+          { key: SA_SLA_BREACHED, value: state.slaBreached ?? false },
+        ]
+      : []),
   ];
 }
 
 /** What decides whether the search attributes changed (the numbers never do within a run). */
 export function searchAttributeKey(state: CarriedState): string {
-  return JSON.stringify([state.status, agentOf(state), state.needsAttention, ...(state.lastDeliveryFailureAt ? [state.lastDeliveryFailureAt] : [])]);
+  return JSON.stringify([
+    state.status,
+    agentOf(state),
+    state.needsAttention,
+    ...(state.lastDeliveryFailureAt ? [state.lastDeliveryFailureAt] : []),
+    // Absent for runs from before the clocks, so their key (and their upserts) stay as they were.
+    ...(state.lastActivityAt !== undefined ? [state.waitingSince ?? null, state.slaBreached ?? false] : []),
+  ]);
 }
 
 export function detailsOf(state: CarriedState): string {
@@ -40,6 +56,8 @@ export function detailsOf(state: CarriedState): string {
     agent ? `assigned to ${agent}` : 'unassigned',
     state.needsAttention ? `needs attention: ${state.attentionReason ?? ''}` : undefined,
     state.optedOut ? 'customer opted out' : undefined,
+    state.waitingSince != null ? `waiting since ${new Date(state.waitingSince).toISOString()}${state.slaBreached ? ' (SLA breached)' : ''}` : undefined,
+    state.scheduled?.length ? `${state.scheduled.length} scheduled` : undefined,
   ]
     .filter(Boolean)
     .join(' · ');

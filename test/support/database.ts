@@ -40,6 +40,24 @@ export async function createTestDatabase(options: { migrate?: boolean } = {}): P
   if (options.migrate !== false) await applyMigrations(url.toString(), createLogger('warn', 'test-migrate'));
   return {
     url: url.toString(),
-    drop: () => withAdmin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+    drop: () => dropDatabase(name),
   };
+}
+
+/**
+ * DROP … WITH (FORCE) ends the database's sessions, but not one of a role ours is not a member
+ * of: an autovacuum worker (the superuser's) that PostgreSQL started in it after a test's writes.
+ * That one finishes in moments, so the drop is tried again until it goes (42501 only).
+ */
+async function dropDatabase(name: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      await withAdmin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== '42501' || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
 }

@@ -19,7 +19,9 @@ export interface StoredSend {
   author: string;
   ruleId?: string;
   agentId?: string;
-  status: 'pending' | 'sent' | 'failed' | 'refused';
+  status: 'scheduled' | 'pending' | 'sent' | 'failed' | 'refused' | 'canceled';
+  /** Scheduled messages: when (ISO 8601). */
+  sendAt?: string;
   reason?: string;
   /** Calls of sendMessage for this message (Twilio attempts). */
   attempts: number;
@@ -28,6 +30,7 @@ export interface StoredSend {
 export const TEST_RULES: AutoResponseRuleSnapshot[] = [
   { id: 'rule-help', name: 'Help', keywords: ['help'], response: 'An agent will follow up.', priority: 1, flagsAgent: true, optsOut: false },
   { id: 'rule-status', name: 'Status', keywords: ['status'], response: 'Your order is on its way.', priority: 3, flagsAgent: false, optsOut: false },
+  { id: 'rule-after-hours', name: 'After hours', keywords: [], response: 'We are closed; we reply when we open.', priority: 1000, flagsAgent: false, optsOut: false, trigger: 'after_hours' },
 ];
 
 /** Hooks run before a call does its work (or, `after`, once it has); they may wait, throw, or let it go on. */
@@ -129,7 +132,33 @@ export class FakeConversationStore {
           send = { clientRef: input.clientRef, body: input.body, author: input.author, ruleId: input.ruleId, agentId: input.agentId, status: 'pending', attempts: 0 };
           store.sends.push(send);
         }
+        // A scheduled message whose time came is on its way now.
+        if (send.status === 'scheduled') send.status = 'pending';
         return store.sendResult(send);
+      },
+      async recordScheduled(input) {
+        await store.enter('recordScheduled', input, input.clientRef);
+        let send = store.sends.find((candidate) => candidate.clientRef === input.clientRef);
+        if (!send) {
+          send = { clientRef: input.clientRef, body: input.body, author: input.author, agentId: input.agentId, status: 'scheduled', sendAt: input.sendAt, attempts: 0 };
+          store.sends.push(send);
+        }
+        return { ...store.sendResult(send), sendAt: send.sendAt ?? input.sendAt };
+      },
+      async editScheduled(input) {
+        await store.enter('editScheduled', input, input.messageId);
+        const send = store.sends.find((candidate) => `message-${candidate.clientRef}` === input.messageId);
+        if (!send) throw new Error(`no message ${input.messageId}`);
+        if (send.status === 'scheduled') {
+          if (input.body !== undefined) send.body = input.body;
+          if (input.sendAt !== undefined) send.sendAt = input.sendAt;
+        }
+        return { ...store.sendResult(send), sendAt: send.sendAt ?? '' };
+      },
+      async settleScheduled(input) {
+        await store.enter('settleScheduled', input, input.messageId);
+        const send = store.sends.find((candidate) => `message-${candidate.clientRef}` === input.messageId);
+        if (send?.status === 'scheduled') Object.assign(send, { status: input.status, reason: input.reason });
       },
       async markSendFailed(input) {
         await store.enter('markSendFailed', input, input.clientRef);

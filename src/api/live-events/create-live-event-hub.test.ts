@@ -16,6 +16,7 @@ import { createDatabase, type Database } from '../../infra/database.ts';
 import { startEmbeddedPostgres } from '../../infra/embedded-postgres.ts';
 import { createLogger } from '../../infra/logger.ts';
 import { applyMigrations } from '../../infra/migrations.ts';
+import { LIVE_EVENTS_CHANNEL } from '../../shared/live-events.ts';
 import { createLiveEventHub, type LiveEventHubOptions } from './create-live-event-hub.ts';
 import type { LiveEventHub, LiveEventRecord, LiveEventReset } from './live-event-hub.ts';
 
@@ -358,6 +359,20 @@ describe('housekeeping', () => {
     await expect(hub.subscribe(undefined, () => undefined)).rejects.toThrow(/closed/);
   });
 
+  it('reads nothing for notifications nobody is subscribed to, yet a new subscriber starts after them', async () => {
+    const { hub } = await startHub();
+    const before = await collect(hub);
+    before.unsubscribe();
+    // With nobody subscribed, these are not read when notified (and no poll comes within the test)...
+    const unread = [await publish(), await publish()];
+    const subscriber = await collect(hub);
+    const id = await publish();
+    await waitFor('the event', () => subscriber.events.length >= 1, 2_000, 10);
+    // ...but the subscriber that joins after them is not handed them as if they were new.
+    expect(idsOf(subscriber)).toEqual([id]);
+    expect(idsOf(subscriber)).not.toContain(unread[0]);
+  });
+
   it('a subscriber that throws does not keep the event from the others', async () => {
     const { hub } = await startHub();
     await hub.subscribe(undefined, () => {
@@ -382,6 +397,31 @@ describe('on the embedded PGlite server', () => {
       const hub = await createLiveEventHub({ databaseUrl: embedded.url, db: pgliteDb, log });
       try {
         expect(lines.some((line) => line.msg.includes('polling instead') && line.pollIntervalMs === 250)).toBe(true);
+        const subscriber = await collect(hub);
+        await pgliteDb.$transaction((tx) => publishLiveEvent(tx, { type: 'message.received', data: { n: 1 } }));
+        await waitFor('the event', () => subscriber.events.length === 1, 1_000, 10);
+        expect(subscriber.events[0]).toMatchObject({ type: 'message.received', data: { n: 1 } });
+      } finally {
+        await hub.close();
+      }
+    } finally {
+      await pgliteDb.$disconnect();
+      await embedded.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('hears the embedded server\'s NOTIFYs in-process when it runs in this process, well before a poll', async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'live-events-pglite-'));
+    const embedded = await startEmbeddedPostgres({ dataDir, port: await freePort(), listenChannels: [LIVE_EVENTS_CHANNEL] });
+    const pgliteDb = createDatabase(embedded.url, { poolMax: 1 });
+    try {
+      await applyMigrations(embedded.url, createLogger('silent'));
+      const { log, lines } = capturingLogger();
+      // A poll this slow cannot be what delivers within the wait below.
+      const hub = await createLiveEventHub({ databaseUrl: embedded.url, db: pgliteDb, log, notifications: embedded.notifications, pollIntervalMs: 60_000 });
+      try {
+        expect(lines.some((line) => line.msg.includes('polling instead'))).toBe(false);
         const subscriber = await collect(hub);
         await pgliteDb.$transaction((tx) => publishLiveEvent(tx, { type: 'message.received', data: { n: 1 } }));
         await waitFor('the event', () => subscriber.events.length === 1, 1_000, 10);

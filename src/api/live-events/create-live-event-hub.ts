@@ -3,10 +3,12 @@
 // The worker writes each event to live_events and NOTIFYs 'live_events' in the same
 // transaction. Every API replica LISTENs on its own connection and, on a notification, reads
 // the rows after the last one it delivered; so an event reaches agents connected to any
-// replica. A poll every second catches what notifications miss: those sent while the listener
-// reconnects, and all of them on the embedded PGlite server, which delivers a NOTIFY only to
-// the connection that sent it (checked: a second connection's LISTEN never hears it).
+// replica. A poll every second catches what notifications miss (those sent while the listener
+// reconnects). The embedded PGlite server delivers a NOTIFY only to the connection that sent it
+// (checked: a second connection's LISTEN never hears it); in `npm start` it runs in this process
+// and hands them over in-process (`notifications`); without that, the hub polls every 250 ms.
 import type { Database } from '../../infra/database.ts';
+import type { DatabaseNotifications } from '../../infra/database-notifications.ts';
 import type { Logger } from '../../infra/logger.ts';
 import type { ApiMetrics } from '../../metrics/api-metrics.ts';
 import { LIVE_EVENTS_CHANNEL } from '../../shared/live-events.ts';
@@ -19,8 +21,10 @@ export interface LiveEventHubOptions {
   databaseUrl: string;
   db: Database;
   log: Logger;
-  /** Safety-net read when no notification came. Default 1000 ms (250 ms on PGlite). */
+  /** Safety-net read when no notification came. Default 1000 ms (250 ms on PGlite without `notifications`). */
   pollIntervalMs?: number;
+  /** The embedded database's NOTIFYs, handed over in-process (PGlite passes none to a LISTEN). */
+  notifications?: DatabaseNotifications;
   /** A resuming client gets at most this many missed events. Default 1000. */
   historyLimit?: number;
   /** …none older than this; also how long events are kept. Default 24 h. */
@@ -61,13 +65,25 @@ export async function createLiveEventHub(options: LiveEventHubOptions): Promise<
   const pruneBatchSize = options.pruneBatchSize ?? 10_000;
 
   const pglite = await store.isPglite();
-  const pollIntervalMs = pglite ? Math.min(options.pollIntervalMs ?? 1000, PGLITE_POLL_MS) : (options.pollIntervalMs ?? 1000);
+  const pollIntervalMs =
+    pglite && !options.notifications ? Math.min(options.pollIntervalMs ?? 1000, PGLITE_POLL_MS) : (options.pollIntervalMs ?? 1000);
   const gate = new CommitOrderGate(await store.newestId(), {
     graceMs: options.gapGraceMs ?? 100,
     maxWaitMs: options.gapMaxWaitMs ?? 10_000,
   });
   const subscribers = new Set<Subscriber>();
   let closed = false;
+  /**
+   * A notification came while nobody was subscribed: not read then (each notification would
+   * cost a query for nobody; the benchmark saw ≈ 5 per text), but before the next subscriber
+   * joins, so it starts from the newest event as if every notification had been read.
+   */
+  let unreadNotification = false;
+
+  function notified(): void {
+    if (subscribers.size > 0) requestRead();
+    else unreadNotification = true;
+  }
 
   // ---- reading: one read at a time; a request during a read makes it read once more after.
   let reading: Promise<void> | null = null;
@@ -169,14 +185,18 @@ export async function createLiveEventHub(options: LiveEventHubOptions): Promise<
 
   // ---- listening and polling
   let listener: NotificationListener | undefined;
-  if (pglite) {
+  let stopHearing: (() => void) | undefined;
+  if (options.notifications) {
+    stopHearing = options.notifications.listen(LIVE_EVENTS_CHANNEL, notified);
+    requestRead();
+  } else if (pglite) {
     log.info({ pollIntervalMs }, 'live events: embedded PGlite does not forward NOTIFY between connections; polling instead');
   } else {
     listener = startNotificationListener({
       connectionString: options.databaseUrl,
       channel: LIVE_EVENTS_CHANNEL,
       log,
-      onNotification: () => requestRead(),
+      onNotification: notified,
       onConnected: () => requestRead(),
       reconnectInitialDelayMs: options.listenerReconnectInitialDelayMs,
       reconnectMaxDelayMs: options.listenerReconnectMaxDelayMs,
@@ -216,6 +236,11 @@ export async function createLiveEventHub(options: LiveEventHubOptions): Promise<
   return {
     async subscribe(afterId, listener, subscribeOptions = {}) {
       if (closed) throw new Error('The live event hub is closed');
+      if (unreadNotification) {
+        unreadNotification = false;
+        requestRead();
+        await reading;
+      }
       const subscriber: Subscriber = {
         listener,
         options: subscribeOptions,
@@ -246,6 +271,7 @@ export async function createLiveEventHub(options: LiveEventHubOptions): Promise<
       clearInterval(pollTimer);
       clearTimeout(gapTimer);
       clearTimeout(pruneTimer);
+      stopHearing?.();
       await listener?.close();
       await Promise.all([reading, pruning]);
       for (const subscriber of subscribers) {

@@ -3,8 +3,9 @@
 import type { ApiDeps } from '../api-deps.ts';
 import { HttpError } from '../http-error.ts';
 import type { ApiRoutes } from '../routing/api-routes.ts';
-import { agentNotFound, createAgentWithToken, deactivateAgent, issueToken, toAgentView } from './agents/agent-accounts.ts';
-import { agentIdParams, agentListSchema, agentSchema, agentWithTokenSchema, createAgentBody } from './agents/agent-schemas.ts';
+import { verifyPassword } from '../auth/passwords.ts';
+import { agentNotFound, createAgentWithToken, deactivateAgent, issueToken, setAgentPassword, toAgentView } from './agents/agent-accounts.ts';
+import { agentIdParams, agentListSchema, agentSchema, agentWithTokenSchema, createAgentBody, setPasswordBody } from './agents/agent-schemas.ts';
 
 const TAG = 'Agents';
 
@@ -70,6 +71,31 @@ export function registerAgentRoutes(routes: ApiRoutes, deps: ApiDeps): void {
         throw new HttpError(409, 'cannot_deactivate_self', 'You cannot deactivate yourself; ask another admin');
       }
       return deactivateAgent(db, params.id);
+    },
+  });
+
+  routes.add({
+    method: 'post',
+    path: '/api/agents/:id/password',
+    summary: "Set an agent's console password and end its other sessions (admins: anyone; agents: themselves, with currentPassword)",
+    tag: TAG,
+    access: 'agent',
+    params: agentIdParams,
+    body: setPasswordBody,
+    response: { status: 204, description: 'Set; every session of the agent but the caller’s own is ended' },
+    errors: {
+      403: 'Agents may set only their own password (forbidden), and must give their present one as currentPassword (invalid_credentials)',
+      404: 'No agent has this id (agent_not_found)',
+    },
+    async handle(_ctx, { params, body, agent }) {
+      if (agent.role !== 'admin') {
+        if (params.id !== agent.id) throw new HttpError(403, 'forbidden', 'Only an admin may set another agent’s password');
+        const self = await db.agent.findUnique({ where: { id: agent.id }, select: { passwordHash: true } });
+        const matches = await verifyPassword(self?.passwordHash, body.currentPassword ?? '');
+        if (!matches) throw new HttpError(403, 'invalid_credentials', 'currentPassword is not your present password');
+      }
+      await setAgentPassword(db, params.id, body.password, agent.via === 'session' && params.id === agent.id ? agent.session.id : undefined);
+      return undefined;
     },
   });
 

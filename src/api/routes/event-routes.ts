@@ -1,6 +1,7 @@
 // GET /api/events: the live events (new messages, delivery statuses, assignments, closes, flags…)
 // as Server-Sent Events. Each carries ids, not content; a client fetches the details it shows.
 import { z } from 'zod';
+import { LIVE_EVENT_TYPES } from '../../shared/live-events.ts';
 import type { ApiDeps } from '../api-deps.ts';
 import { createSseConnection } from '../live-events/sse-connection.ts';
 import { formatLiveEvent, formatReset } from '../live-events/sse-format.ts';
@@ -35,21 +36,7 @@ const eventsHeaders = z.object({
 export const liveEventSchema = z
   .object({
     id: z.string().describe('The event id (also the SSE id): a decimal number, increasing'),
-    type: z.enum([
-      'message.received',
-      'message.sent',
-      'message.failed',
-      'message.status',
-      'conversation.opened',
-      'conversation.reopened',
-      'conversation.assigned',
-      'conversation.unassigned',
-      'conversation.closed',
-      'conversation.flagged',
-      'conversation.unflagged',
-      'contact.opted_out',
-      'contact.opted_in',
-    ]),
+    type: z.enum(LIVE_EVENT_TYPES),
     conversationId: z.string().nullable(),
     messageId: z.string().nullable(),
     data: z.record(z.string(), z.unknown()).describe('A few facts about the change (status, acting agent…); fetch the rest'),

@@ -18,6 +18,7 @@ const TAG = 'Auto-response rules';
 const RESPONSE_LIMITS = `Invalid request (validation_failed), or a response refused as any message body is: ${BODY_LIMIT_ERRORS}`;
 const PRIORITY_TAKEN = 'Another rule holds this priority (priority_taken); `error.details` names it (ruleId, ruleName)';
 const NOT_FOUND = 'No rule has this id (rule_not_found)';
+const KEYWORDS_DO_NOT_FIT = 'A keyword rule without keywords, or keywords for an after-hours rule (keywords_do_not_fit_trigger)';
 
 export function registerRuleRoutes(routes: ApiRoutes, deps: ApiDeps): void {
   const { db } = deps;
@@ -43,7 +44,7 @@ export function registerRuleRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     access: 'admin',
     body: createRuleBody,
     response: { status: 201, description: 'The rule, in effect from the next inbound message', schema: ruleSchema },
-    errors: { 400: RESPONSE_LIMITS, 409: PRIORITY_TAKEN },
+    errors: { 400: RESPONSE_LIMITS, 409: PRIORITY_TAKEN, 422: KEYWORDS_DO_NOT_FIT },
     async handle(_ctx, { body }) {
       checkMessageBody(body.response, 'body.response');
       return createRule(db, body);
@@ -59,7 +60,7 @@ export function registerRuleRoutes(routes: ApiRoutes, deps: ApiDeps): void {
     params: ruleIdParams,
     body: updateRuleBody,
     response: { status: 200, description: 'The rule as changed, in effect from the next inbound message', schema: ruleSchema },
-    errors: { 400: RESPONSE_LIMITS, 404: NOT_FOUND, 409: PRIORITY_TAKEN },
+    errors: { 400: RESPONSE_LIMITS, 404: NOT_FOUND, 409: PRIORITY_TAKEN, 422: KEYWORDS_DO_NOT_FIT },
     async handle(_ctx, { params, body }) {
       if (body.response !== undefined) checkMessageBody(body.response, 'body.response');
       return updateRule(db, params.id, body);

@@ -6,7 +6,8 @@ import { OpenAPIRegistry, type ResponseConfig, type RouteConfig } from '@asteaso
 import type { Context } from 'koa';
 import { z } from 'zod';
 import type { Database } from '../../infra/database.ts';
-import { authenticate, type Access, type AuthenticatedAgent } from '../auth/authenticate.ts';
+import { authenticate, CSRF_HEADER, type Access, type AuthenticatedAgent } from '../auth/authenticate.ts';
+import { SESSION_COOKIE } from '../auth/session-cookie.ts';
 import { jsonBodyParser } from './json-body.ts';
 import { refuseUnstorableInput } from './storable-input.ts';
 import { parseOrThrow } from './validation.ts';
@@ -45,11 +46,14 @@ export interface RouteDefinition<
   /** Request headers the route reads, keyed by lower-case name (as Node gives them). */
   headers?: H;
   /** The success answer. `schema` absent: no body (e.g. 204) or a stream. */
-  response: { status: number; description: string; schema?: z.ZodType; contentType?: string };
+  /** `contentType`: one, or several the same schema describes (a file of one of several types). */
+  response: { status: number; description: string; schema?: z.ZodType; contentType?: string | string[] };
   /** Error statuses this route can answer besides 400 (validation), 401 and 403 (auth). */
   errors?: Record<number, string>;
   /** Accept the token as ?access_token= too (for EventSource, which cannot set headers). */
   allowQueryToken?: boolean;
+  /** Only the console session cookie authenticates (the session routes); bearer tokens are ignored. */
+  sessionOnly?: boolean;
   /** Returns the body to send with `response.status`, or handles `ctx` itself and returns undefined. */
   handle(ctx: Context, input: RouteInput<z.infer<P>, z.infer<Q>, z.infer<B>, z.infer<H>>): Promise<unknown>;
 }
@@ -74,6 +78,9 @@ const STANDARD_ERRORS: Record<number, string> = {
   403: 'The token is valid but its role may not do this',
 };
 
+/** Every state-changing route answers it to a cookie-session request without the right CSRF header. */
+const CSRF_403 = `with the session cookie, a missing or wrong ${CSRF_HEADER} header (csrf_failed)`;
+
 /** What the JSON body parser itself refuses, before any schema sees the body. */
 const MALFORMED_BODY_400 = 'a JSON body that does not parse, or whose top level is not an object or array (malformed_body)';
 const BODY_ERRORS: Record<number, string> = {
@@ -91,6 +98,14 @@ export class ApiRoutes {
 
   constructor() {
     this.registry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' });
+    this.registry.registerComponent('securitySchemes', 'cookieAuth', {
+      type: 'apiKey',
+      in: 'cookie',
+      name: SESSION_COOKIE,
+      description:
+        `The agent console's session (POST /api/session). Requests other than GET/HEAD/OPTIONS made with it must send the ` +
+        `session's csrfToken as the ${CSRF_HEADER} header, else 403 csrf_failed. A bearer token, when sent, is used instead`,
+    });
   }
 
   add<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, H extends z.ZodType>(definition: RouteDefinition<P, Q, B, H>): void {
@@ -102,7 +117,10 @@ export class ApiRoutes {
     const jsonBody = jsonBodyParser({ limit: JSON_LIMIT });
     for (const definition of this.definitions) {
       router[definition.method](definition.path, jsonBody, async (ctx) => {
-        const agent = await authenticate(db, ctx, definition.access, definition.allowQueryToken);
+        const agent = await authenticate(db, ctx, definition.access, {
+          allowQueryToken: definition.allowQueryToken,
+          sessionOnly: definition.sessionOnly,
+        });
         // After authentication (anonymous callers get 401 whatever they send; the token lookup
         // only carries its hash), before validation and every handler.
         refuseUnstorableInput({ params: ctx.params, query: ctx.query, body: ctx.request.body });
@@ -129,7 +147,11 @@ export class ApiRoutes {
       [definition.response.status]: {
         description: definition.response.description,
         ...(definition.response.schema
-          ? { content: { [definition.response.contentType ?? 'application/json']: { schema: definition.response.schema } } }
+          ? {
+              content: Object.fromEntries(
+                [definition.response.contentType ?? 'application/json'].flat().map((type) => [type, { schema: definition.response.schema! }]),
+              ),
+            }
           : {}),
       },
     };
@@ -139,6 +161,9 @@ export class ApiRoutes {
     if (definition.access !== 'public') errors[401] = STANDARD_ERRORS[401]!;
     if (definition.access === 'admin') errors[403] = STANDARD_ERRORS[403]!;
     Object.assign(errors, definition.errors);
+    if (definition.access !== 'public' && definition.method !== 'get') {
+      errors[403] = errors[403] ? `${errors[403]}; or ${CSRF_403}` : `Refused: ${CSRF_403}`;
+    }
     const also = [...(definition.body ? [MALFORMED_BODY_400] : []), INVALID_TEXT_400].join('; or ');
     errors[400] = errors[400] ? `${errors[400]}; or ${also}` : `Invalid request: ${also}`;
     for (const [status, description] of Object.entries(errors)) {
@@ -149,7 +174,9 @@ export class ApiRoutes {
       path: openApiPath(definition.path),
       summary: definition.summary,
       tags: [definition.tag],
-      ...(definition.access !== 'public' ? { security: [{ bearerAuth: [] }] } : {}),
+      ...(definition.access !== 'public'
+        ? { security: definition.sessionOnly ? [{ cookieAuth: [] }] : [{ bearerAuth: [] }, { cookieAuth: [] }] }
+        : {}),
       request: {
         ...(definition.params ? { params: definition.params as never } : {}),
         ...(definition.query ? { query: definition.query as never } : {}),

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 export const PROJECT_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
 /** Variables the project reads; a developer's own settings must not leak into a test's command. */
-const PROJECT_VARIABLES = /^(DATABASE_URL|DATA_DIR|EMBEDDED_POSTGRES_PORT|API_.*|TWILIO_.*|TEMPORAL_.*|LOG_LEVEL|NODE_ENV)$/;
+const PROJECT_VARIABLES = /^(DATABASE_URL|DATA_DIR|EMBEDDED_POSTGRES_PORT|API_.*|TWILIO_.*|TEMPORAL_.*|LOG_LEVEL|NODE_ENV|SMS_ADMIN_PASSWORD)$/;
 
 export interface CommandResult {
   exitCode: number | null;

@@ -26,6 +26,7 @@ import {
 } from '../history-json.ts';
 import { historyToJson } from '../history-proto-json.ts';
 import { requestJson, type JsonResponse } from '../http.ts';
+import type { ConversationSettings } from '../../../src/shared/conversation-types.ts';
 import { BUSINESS_NUMBER, newCustomerNumber, newMessageSid, startTestStack, type TestStack } from '../stack.ts';
 import { waitFor } from '../wait-for.ts';
 
@@ -46,6 +47,8 @@ interface Shape {
   workflowIdOf?(driven: string): string;
   /** Proves the recorded runs are the shape they claim to be. */
   check?(histories: JsonHistory[], driven: DrivenFacts): void;
+  /** Worker settings of a stack of its own (its clocks would change the other shapes' runs). */
+  settings?: Partial<ConversationSettings>;
 }
 
 /** What a shape's drive() noted for its check. */
@@ -84,8 +87,9 @@ function handleOf(customer: string) {
   return stack.client.workflow.getHandle(workflowIdOf(customer));
 }
 
-function asAlice(method: 'GET' | 'POST', urlPath: string, body?: unknown): Promise<JsonResponse> {
-  return requestJson(stack.baseUrl, method, urlPath, { token: alice.token, body: method === 'POST' ? (body ?? {}) : undefined });
+function asAlice(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', urlPath: string, body?: unknown): Promise<JsonResponse> {
+  const withBody = method === 'POST' || method === 'PATCH';
+  return requestJson(stack.baseUrl, method, urlPath, { token: alice.token, body: withBody ? (body ?? {}) : undefined });
 }
 
 async function expectStatus(response: Promise<JsonResponse> | JsonResponse, status: number, what: string): Promise<JsonResponse> {
@@ -418,6 +422,37 @@ const SHAPES: Shape[] = [
     },
   },
   {
+    name: 'clocks',
+    settings: { sla: { firstReplySeconds: 2, followUpSeconds: 600 }, autoCloseSeconds: 8, scheduleHorizonSeconds: 3600 },
+    runs: [
+      'A text no rule answers waits past its 2 s response-time target and is escalated; Alice takes it, schedules a message for 2 s later, edits it, schedules another and cancels it; the first leaves when due; she replies (the wait ends); the conversation, quiet for 8 s and needing nobody, closes itself and the run finishes after the linger period.',
+    ],
+    async drive() {
+      const customer = newCustomerNumber();
+      await textIn(customer, 'Where is my parcel?');
+      const id = await conversationIdOf(customer);
+      await waitFor('the wait to be escalated', async () => (await handleOf(customer).query(stateQuery)).timers?.sla.breached);
+      await expectStatus(asAlice('POST', `/api/conversations/${id}/assign`), 200, 'assign');
+      const inSeconds = (seconds: number) => new Date(Date.now() + seconds * 1000).toISOString();
+      const first = await asAlice('POST', `/api/conversations/${id}/messages`, { body: 'Tracking number follows', sendAt: inSeconds(60) });
+      expect(first.status).toBe(201);
+      await expectStatus(asAlice('PATCH', `/api/conversations/${id}/messages/${first.body.id}`, { body: 'Your tracking number is 1Z999', sendAt: inSeconds(2) }), 200, 'edit');
+      const second = await asAlice('POST', `/api/conversations/${id}/messages`, { body: 'Never mind', sendAt: inSeconds(60) });
+      expect(second.status).toBe(201);
+      await expectStatus(asAlice('DELETE', `/api/conversations/${id}/messages/${second.body.id}`), 204, 'cancel');
+      await waitFor('the scheduled message to leave', () => stack.emulator.messages().some((message) => message.to === customer && message.body === 'Your tracking number is 1Z999'));
+      await expectStatus(asAlice('POST', `/api/conversations/${id}/messages`, { body: 'Sorry for the wait!' }), 201, 'reply');
+      await waitFor('the conversation to close itself', async () => (await stack.db.conversation.findUniqueOrThrow({ where: { id } })).status === 'closed', 30_000);
+      await completed(customer);
+      return customer;
+    },
+    check([run]) {
+      expect(runEnding(run!)).toBe('completed');
+      const fired = run!.events.filter((event) => eventTypeName(event) === 'TimerFired');
+      expect(fired.length, 'no timer fired').toBeGreaterThanOrEqual(3);
+    },
+  },
+  {
     name: 'delivery-reconciliation',
     runs: [
       'The scheduled reconciliation: one reply whose status callbacks were lost is settled to delivered from Twilio; the run completes with its summary.',
@@ -446,8 +481,19 @@ const SHAPES: Shape[] = [
 describe(`recording workflow histories (${LABEL || 'no label'})`, () => {
   for (const shape of SHAPES) {
     it(shape.name, async () => {
-      const customer = await shape.drive();
-      await record(shape, customer);
-    });
+      if (!shape.settings) {
+        await record(shape, await shape.drive());
+        return;
+      }
+      const shared = { stack, alice };
+      stack = await startTestStack({ closedLingerSeconds: CLOSED_LINGER_SECONDS, ...shape.settings });
+      try {
+        alice = await createTestAgent(stack.db, 'agent', 'Alice');
+        await record(shape, await shape.drive());
+      } finally {
+        await stack.stop();
+        ({ stack, alice } = shared);
+      }
+    }, 120_000);
   }
 });

@@ -2,6 +2,8 @@
 // A token is returned exactly once, when issued; only its hash is stored.
 import type { Agent } from '../../../generated/prisma/client.ts';
 import type { Database } from '../../../infra/database.ts';
+import { hashPassword } from '../../auth/passwords.ts';
+import { revokeAgentSessions } from '../../auth/sessions.ts';
 import { generateToken, hashToken } from '../../auth/tokens.ts';
 import { HttpError } from '../../http-error.ts';
 import { isUniqueViolation } from '../rules/prisma-unique-violation.ts';
@@ -43,9 +45,10 @@ export async function createAgentWithToken(db: Database, input: CreateAgentInput
   const email = normaliseEmail(input.email);
   if (await findAgentByEmail(db, email)) throw emailTaken(email);
   const token = generateToken();
+  const passwordHash = input.password === undefined ? null : await hashPassword(input.password);
   try {
     const agent = await db.agent.create({
-      data: { name: input.name, email, role: input.role, tokens: { create: { tokenHash: hashToken(token) } } },
+      data: { name: input.name, email, role: input.role, passwordHash, tokens: { create: { tokenHash: hashToken(token) } } },
     });
     return { agent: toAgentView(agent), token };
   } catch (error) {
@@ -73,6 +76,20 @@ export async function issueToken(db: Database, agentId: string, options: { revok
 }
 
 /**
+ * Sets the agent's console password and revokes its sessions but `keepSessionId` (the caller's
+ * own, when agents change their own password), so a password reset also signs out whoever
+ * knew the old one.
+ */
+export async function setAgentPassword(db: Database, agentId: string, password: string, keepSessionId?: string): Promise<void> {
+  const passwordHash = await hashPassword(password);
+  await db.$transaction(async (tx) => {
+    const updated = await tx.agent.updateMany({ where: { id: agentId }, data: { passwordHash } });
+    if (updated.count === 0) throw agentNotFound(agentId);
+    await revokeAgentSessions(tx, agentId, keepSessionId);
+  });
+}
+
+/**
  * Deactivates the agent and revokes its tokens. Authentication already refuses a deactivated
  * agent's tokens; revoking them as well keeps them dead if the agent is ever reactivated.
  */
@@ -82,6 +99,8 @@ export async function deactivateAgent(db: Database, agentId: string): Promise<Ag
     if (!existing) throw agentNotFound(agentId);
     const agent = await tx.agent.update({ where: { id: agentId }, data: { active: false } });
     await tx.agentToken.updateMany({ where: { agentId, revokedAt: null }, data: { revokedAt: new Date() } });
+    // Authentication checks `active` on every request anyway; ended sessions stay ended on reactivation.
+    await revokeAgentSessions(tx, agentId);
     return toAgentView(agent);
   });
 }

@@ -1,5 +1,6 @@
 // Request and response shapes of the agents API.
 import { z } from 'zod';
+import { MAX_PASSWORD_LENGTH, newPasswordField } from '../../auth/passwords.ts';
 import { allowingPadding, NOT_BLANK, textField } from '../../routing/text-field.ts';
 
 export const agentSchema = z.object({
@@ -30,6 +31,14 @@ export const createAgentBody = z.object({
     description: 'Unique (case-insensitive; stored lower-cased, surrounding whitespace removed)',
   }).transform((email) => email.trim().toLowerCase()),
   role: z.enum(['agent', 'admin']).default('agent'),
+  password: newPasswordField.optional().meta({ description: 'A console sign-in password (12..256 characters, else 400 weak_password); without it the agent has API tokens only until one is set' }),
+});
+
+export const setPasswordBody = z.object({
+  currentPassword: textField({ minLength: 1, maxLength: MAX_PASSWORD_LENGTH })
+    .optional()
+    .meta({ description: 'The agent’s present password: required when agents set their own (admins need not give it)' }),
+  password: newPasswordField,
 });
 
 export const agentIdParams = z.object({ id: z.uuid('must be an agent id (uuid)') });

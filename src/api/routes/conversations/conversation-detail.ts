@@ -9,6 +9,7 @@ import { viaWorkflow } from '../../temporal-errors.ts';
 import { lastMessagesOf } from './last-messages.ts';
 import { toContactJson, toConversationSummaryJson, toLiveJson } from './serializers.ts';
 import { unreadCountsOf } from './unread-counts.ts';
+import { waitingSinceOf } from './waiting-since.ts';
 
 /** The workflow's key for a stored conversation. */
 export function conversationKeyOf(conversation: Pick<Conversation, 'businessNumber' | 'customerNumber'>): ConversationKey {
@@ -36,13 +37,14 @@ export async function conversationDetail(deps: ApiDeps, id: string, agentId: str
     include: { assignedAgent: { select: { id: true, name: true } }, contact: true },
   });
   if (!conversation) throw conversationNotFound(id);
-  const [lastMessages, unreadCounts, state] = await Promise.all([
+  const [lastMessages, unreadCounts, waiting, state] = await Promise.all([
     lastMessagesOf(deps.db, [id]),
     unreadCountsOf(deps.db, agentId, [id]),
+    waitingSinceOf(deps.db, [id]),
     live !== undefined ? live : viaWorkflow(() => deps.commands.state(conversationKeyOf(conversation))),
   ]);
   return {
-    ...toConversationSummaryJson(conversation, lastMessages.get(id), unreadCounts.get(id) ?? 0),
+    ...toConversationSummaryJson(conversation, lastMessages.get(id), unreadCounts.get(id) ?? 0, waiting.get(id) ?? null),
     closedAt: conversation.closedAt?.toISOString() ?? null,
     contact: toContactJson(conversation.contact),
     live: toLiveJson(state),

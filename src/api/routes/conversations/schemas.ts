@@ -92,10 +92,32 @@ export const conversationSummarySchema = z.object({
   assignedAgent: agentRefSchema.nullable(),
   needsAttention: z.boolean(),
   attentionReason: z.string().nullable(),
+  slaBreached: z.boolean().meta({ description: "The customer's current wait passed its response-time target (escalated); cleared when the wait ends" }),
   lastActivityAt: timestamp,
   createdAt: timestamp,
   lastMessage: lastMessageSchema.nullable(),
   unreadCount: z.number().int().meta({ description: 'Inbound messages the calling agent has not marked read' }),
+  contact: z.object({ id: z.string(), name: z.string().nullable() }).meta({ description: 'The customer (GET /api/contacts/{id} has the rest)' }),
+  waitingSince: timestamp.nullable().meta({
+    description: "When the customer's oldest text no agent has answered arrived (the first inbound message after the latest agent message); null when the conversation does not need attention",
+  }),
+});
+
+const timersSchema = z.object({
+  waitingSince: timestamp.nullable().meta({ description: "Since when the customer has waited for a person's reply; null: nobody waits" }),
+  sla: z.object({
+    targetSeconds: z.number().int().nullable().meta({ description: 'The response-time target that applies (first reply or follow-up); null: none' }),
+    dueAt: timestamp.nullable().meta({ description: 'When the wait breaches the target, counted in open business hours' }),
+    breached: z.boolean(),
+  }),
+  scheduled: z
+    .array(z.object({ messageId: z.string(), sendAt: timestamp, agentId: z.string().nullable() }))
+    .meta({ description: 'Messages waiting for their time, soonest first' }),
+  autoCloseAt: timestamp.nullable().meta({ description: 'When the conversation closes itself if nothing happens; null: it will not' }),
+  businessHours: z
+    .object({ open: z.boolean(), nextOpeningAt: timestamp.nullable() })
+    .nullable()
+    .meta({ description: 'Opening hours now; null when none are configured (always open)' }),
 });
 
 export const liveStateSchema = z
@@ -113,6 +135,7 @@ export const liveStateSchema = z
       nextAllowedAt: timestamp.nullable(),
     }),
     pendingWork: z.number().int().meta({ description: 'Texts, callbacks and agent actions queued or in progress' }),
+    timers: timersSchema.nullable().meta({ description: "The conversation's clocks; null for a run that started before they existed" }),
   })
   .nullable()
   .meta({ description: "The workflow's live state; null when no run of it is running (e.g. closed and idle)" });
@@ -120,6 +143,8 @@ export const liveStateSchema = z
 export const conversationDetailSchema = conversationSummarySchema.extend({
   closedAt: timestamp.nullable(),
   contact: z.object({
+    id: z.string(),
+    name: z.string().nullable(),
     phoneNumber: z.string(),
     optedOut: z.boolean(),
     optedOutAt: timestamp.nullable(),
@@ -149,6 +174,7 @@ export const messageSchema = z.object({
   createdAt: timestamp,
   sentAt: timestamp.nullable(),
   statusUpdatedAt: timestamp.nullable(),
+  sendAt: timestamp.nullable().meta({ description: 'A scheduled message: when it leaves (status `scheduled` until then)' }),
 });
 
 export const conversationEventSchema = z.object({

@@ -2,7 +2,7 @@
 // workflow (which records it before calling Twilio) and answered once Twilio accepted it, or
 // after a second with the recorded `pending` message while Twilio is being retried.
 import { z } from 'zod';
-import { sendMessageUpdate } from '../../../shared/conversation-definitions.ts';
+import { scheduleMessageUpdate, sendMessageUpdate } from '../../../shared/conversation-definitions.ts';
 import type { ActingAgent, OutboundMessageResult } from '../../../shared/conversation-types.ts';
 import type { ApiDeps } from '../../api-deps.ts';
 import { mediaUrlPolicy } from '../../media-url-policy.ts';
@@ -16,7 +16,12 @@ import { conversationIdParams, mediaUrlsField, messageBodyField, messageSchema }
 import { auditingOptOutRefusal, customerOptedOut } from './send-refusal-audit.ts';
 import { toMessageJson } from './serializers.ts';
 
-const sendBody = z.object({ body: messageBodyField, mediaUrls: mediaUrlsField });
+export const sendAtField = z.iso.datetime({ offset: true }).meta({
+  description:
+    'Schedule instead of sending now: ISO 8601 with an offset (e.g. 2026-12-01T09:00:00+01:00), in the future and within the horizon (SCHEDULED_SEND_HORIZON_DAYS). The message is stored with status `scheduled` and can be edited or cancelled until it leaves',
+});
+
+const sendBody = z.object({ body: messageBodyField, mediaUrls: mediaUrlsField, sendAt: sendAtField.optional() });
 
 export const SEND_ERRORS: Record<number, string> = {
   403: 'Another agent has the conversation; only they or an admin may reply on it (not_assigned_to_you; the message names them)',
@@ -33,6 +38,8 @@ export interface AgentSend {
   acting?: ActingAgent;
   body: string;
   mediaUrls?: string[];
+  /** Schedule for this time (ISO 8601) instead of sending now. */
+  sendAt?: string;
 }
 
 /**
@@ -46,13 +53,16 @@ export async function refuseIfOptedOut(deps: ApiDeps, customerNumber: string): P
 
 /** The sendMessage update: starts the workflow if needed and answers once Twilio accepted the message. */
 export function sendThroughWorkflow(deps: ApiDeps, send: AgentSend): Promise<OutboundMessageResult> {
+  const request = {
+    body: send.body,
+    agentId: send.agentId,
+    ...send.acting,
+    ...(send.mediaUrls?.length ? { mediaUrls: send.mediaUrls } : {}),
+  };
   return viaWorkflow(() =>
-    deps.commands.update(send.key, sendMessageUpdate, {
-      body: send.body,
-      agentId: send.agentId,
-      ...send.acting,
-      ...(send.mediaUrls?.length ? { mediaUrls: send.mediaUrls } : {}),
-    }),
+    send.sendAt === undefined
+      ? deps.commands.update(send.key, sendMessageUpdate, request)
+      : deps.commands.update(send.key, scheduleMessageUpdate, { ...request, sendAt: send.sendAt }),
   );
 }
 
@@ -66,7 +76,7 @@ export function registerSendMessage(routes: ApiRoutes, deps: ApiDeps): void {
   routes.add({
     method: 'post',
     path: '/api/conversations/:id/messages',
-    summary: 'Send a reply as the calling agent (a closed conversation refuses: reopen it first)',
+    summary: 'Send a reply as the calling agent, now or at `sendAt` (a closed conversation refuses: reopen it first)',
     tag: 'Conversations',
     access: 'agent',
     params: conversationIdParams,
@@ -74,19 +84,20 @@ export function registerSendMessage(routes: ApiRoutes, deps: ApiDeps): void {
     response: {
       status: 201,
       description:
-        'The stored message with its Twilio SID, status, segments and encoding once Twilio accepted it; if Twilio has not answered within a second (an outage: the send is being retried) the recorded message with `status: "pending"` and no SID, and `message.sent` or `message.failed` follow on the live stream',
+        'The stored message with its Twilio SID, status, segments and encoding once Twilio accepted it; if Twilio has not answered within a second (an outage: the send is being retried) the recorded message with `status: "pending"` and no SID, and `message.sent` or `message.failed` follow on the live stream. With `sendAt`: the stored message with `status: "scheduled"` and its `sendAt`',
       schema: messageSchema,
     },
     errors: {
       400: `Invalid request (validation_failed); an empty or whitespace-only body (invalid_message); ${BODY_LIMIT_ERRORS}; or a media URL that is not https (invalid_media_url)`,
       404: 'No conversation has this id (conversation_not_found)',
       ...SEND_ERRORS,
+      422: `${SEND_ERRORS[422]}; or a sendAt in the past or beyond the horizon (invalid_send_at)`,
     },
     async handle(_ctx, { params, body, agent }) {
       const conversation = await findConversationOr404(deps, params.id);
       checkMessageBody(body.body);
       const mediaUrls = checkMediaUrls(body.mediaUrls);
-      const send = { key: conversationKeyOf(conversation), agentId: agent.id, acting: actingAs(agent), body: body.body, mediaUrls };
+      const send = { key: conversationKeyOf(conversation), agentId: agent.id, acting: actingAs(agent), body: body.body, mediaUrls, sendAt: body.sendAt };
       const result = await auditingOptOutRefusal(deps.db, { ...send, conversationId: conversation.id }, async () => {
         await refuseIfOptedOut(deps, conversation.customerNumber);
         return sendThroughWorkflow(deps, send);

@@ -25,12 +25,13 @@ export function toLastMessageJson(message: LastMessageRow | undefined) {
   };
 }
 
-export type ConversationWithAgent = Conversation & { assignedAgent: AgentRef | null };
+export type ConversationWithAgent = Conversation & { assignedAgent: AgentRef | null; contact: Pick<Contact, 'id' | 'name'> };
 
 export function toConversationSummaryJson(
   conversation: ConversationWithAgent,
   lastMessage: LastMessageRow | undefined,
   unreadCount: number,
+  waitingSince: Date | null,
 ) {
   return {
     id: conversation.id,
@@ -40,15 +41,20 @@ export function toConversationSummaryJson(
     assignedAgent: conversation.assignedAgent ? { id: conversation.assignedAgent.id, name: conversation.assignedAgent.name } : null,
     needsAttention: conversation.needsAttention,
     attentionReason: conversation.attentionReason,
+    slaBreached: conversation.slaBreached,
     lastActivityAt: iso(conversation.lastActivityAt),
     createdAt: iso(conversation.createdAt),
     lastMessage: toLastMessageJson(lastMessage),
     unreadCount,
+    contact: { id: conversation.contact.id, name: conversation.contact.name },
+    waitingSince: iso(waitingSince),
   };
 }
 
 export function toContactJson(contact: Contact) {
   return {
+    id: contact.id,
+    name: contact.name,
     phoneNumber: contact.phoneNumber,
     optedOut: contact.optedOut,
     optedOutAt: iso(contact.optedOutAt),
@@ -68,6 +74,7 @@ export function toLiveJson(state: ConversationState | null) {
     optedOut: state.optedOut,
     autoReplies: { ...state.autoReplies },
     pendingWork: state.pendingWork,
+    timers: state.timers ?? null,
   };
 }
 
@@ -92,6 +99,7 @@ export function toMessageJson(message: Message, media: MediaUrlPolicy) {
     createdAt: iso(message.createdAt),
     sentAt: iso(message.sentAt),
     statusUpdatedAt: iso(message.statusUpdatedAt),
+    sendAt: iso(message.sendAt),
   };
 }
 

@@ -55,14 +55,22 @@ const fields = {
   active: z.boolean().describe('Inactive rules are kept but never matched'),
 };
 
+export const RULE_TRIGGERS = ['keyword', 'after_hours'] as const;
+
+const triggerField = z
+  .enum(RULE_TRIGGERS)
+  .describe('keyword: answers texts holding one of its keywords; after_hours: answers a text that arrives outside business hours (BUSINESS_HOURS), at most once per closed period per conversation, and has no keywords');
+
 export const createRuleBody = z.object({
   name: fields.name,
-  keywords: fields.keywords,
+  // Required for keyword rules, absent for after-hours ones: the route checks the pair (422).
+  keywords: fields.keywords.optional(),
   response: fields.response,
   priority: fields.priority,
   flagsAgent: fields.flagsAgent.default(false),
   optsOut: fields.optsOut.default(false),
   active: fields.active.default(true),
+  trigger: triggerField.default('keyword'),
 });
 
 const RULE_FIELDS = ['name', 'keywords', 'response', 'priority', 'flagsAgent', 'optsOut', 'active'] as const;
@@ -100,6 +108,7 @@ export const ruleSchema = z.object({
   flagsAgent: z.boolean(),
   optsOut: z.boolean(),
   active: z.boolean(),
+  trigger: z.enum(RULE_TRIGGERS),
   createdAt: z.string().describe('ISO 8601'),
   updatedAt: z.string().describe('ISO 8601'),
 });

@@ -17,6 +17,7 @@ export function toRuleView(rule: AutoResponseRule): RuleView {
     flagsAgent: rule.flagsAgent,
     optsOut: rule.optsOut,
     active: rule.active,
+    trigger: rule.trigger === 'after_hours' ? 'after_hours' : 'keyword',
     createdAt: rule.createdAt.toISOString(),
     updatedAt: rule.updatedAt.toISOString(),
   };
@@ -50,10 +51,18 @@ export async function listRules(db: Database, filter: { active?: boolean }): Pro
   return rules.map(toRuleView);
 }
 
+/** Keyword rules answer their keywords; after-hours rules answer the clock and take none. */
+export function keywordsDoNotFit(trigger: 'keyword' | 'after_hours'): HttpError {
+  return trigger === 'keyword'
+    ? new HttpError(422, 'keywords_do_not_fit_trigger', 'A keyword rule needs at least one keyword', { trigger })
+    : new HttpError(422, 'keywords_do_not_fit_trigger', 'An after-hours rule answers texts outside business hours and has no keywords', { trigger });
+}
+
 export async function createRule(db: Database, input: CreateRuleInput): Promise<RuleView> {
+  if ((input.trigger === 'keyword') !== (input.keywords !== undefined)) throw keywordsDoNotFit(input.trigger);
   await assertPriorityFree(db, input.priority);
   try {
-    return toRuleView(await db.autoResponseRule.create({ data: input }));
+    return toRuleView(await db.autoResponseRule.create({ data: { ...input, keywords: input.keywords ?? [] } }));
   } catch (error) {
     // Another request took the priority between the check and the insert.
     if (isUniqueViolation(error)) throw await priorityTaken(db, input.priority);
@@ -62,8 +71,9 @@ export async function createRule(db: Database, input: CreateRuleInput): Promise<
 }
 
 export async function updateRule(db: Database, id: string, input: UpdateRuleInput): Promise<RuleView> {
-  const existing = await db.autoResponseRule.findUnique({ where: { id }, select: { id: true } });
+  const existing = await db.autoResponseRule.findUnique({ where: { id }, select: { id: true, trigger: true } });
   if (!existing) throw ruleNotFound(id);
+  if (existing.trigger === 'after_hours' && input.keywords !== undefined) throw keywordsDoNotFit('after_hours');
   if (input.priority !== undefined) await assertPriorityFree(db, input.priority, id);
   try {
     return toRuleView(await db.autoResponseRule.update({ where: { id }, data: input }));

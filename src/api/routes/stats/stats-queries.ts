@@ -3,6 +3,7 @@
 // (TIMESTAMP(3) without time zone, as Prisma writes them), so window bounds are handed over as
 // UTC wall-clock times too, whatever the session's time zone.
 import type { Database } from '../../../infra/database.ts';
+import { responseTimesSince } from './response-time-stats.ts';
 import type { Stats } from './stats-schema.ts';
 
 export const FIRST_RESPONSE_WINDOW_DAYS = 7;
@@ -36,7 +37,7 @@ export async function computeStats(db: Database, now = new Date()): Promise<Stat
   const today = todayStartsAt.toISOString();
   const since = firstResponseSince.toISOString();
 
-  const [[conversations], [messages], [firstResponse]] = await Promise.all([
+  const [[conversations], [messages], [firstResponse], responseTimes] = await Promise.all([
     db.$queryRaw<ConversationCounts[]>`
       SELECT count(*) FILTER (WHERE status = 'open')                                        AS open,
              count(*) FILTER (WHERE status = 'open' AND assigned_agent_id IS NULL)          AS unassigned,
@@ -73,6 +74,7 @@ export async function computeStats(db: Database, now = new Date()): Promise<Stat
            )
       SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds)::float8 AS median_seconds
         FROM first_reply`,
+    responseTimesSince(db, since),
   ]);
 
   const finished = Number(messages!.delivered) + Number(messages!.not_delivered);
@@ -86,6 +88,7 @@ export async function computeStats(db: Database, now = new Date()): Promise<Stat
     autoRepliesToday: Number(messages!.auto_replies),
     deliverySuccessRate: finished === 0 ? null : Number(messages!.delivered) / finished,
     medianFirstResponseSeconds: firstResponse?.median_seconds ?? null,
+    responseTimes,
     window: { todayStartsAt: today, firstResponseSince: since },
   };
 }
