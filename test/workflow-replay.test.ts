@@ -18,6 +18,8 @@ const REQUIRED = [
   'v1/reopen.run1.json',
   'v1/reopen.run2.json',
   'v2/delivery-reconciliation.json',
+  // The conversation's clocks: SLA breach, scheduled sends, auto-close (conversation-timers-v1).
+  'v3/clocks.json',
 ];
 
 const ALTERED_WORKFLOW = fileURLToPath(new URL('./fixtures/altered-conversation-workflow.ts', import.meta.url));
