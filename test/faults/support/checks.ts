@@ -290,7 +290,7 @@ export async function checkOutcome(input: {
     figures.flagsRecorded += recorded.length;
     const conversation = conversationOf.get(customer.number);
     const finalKind = conversation?.needs_attention && conversation.attention_reason ? flagKindOf(conversation.attention_reason) : undefined;
-    const expectedFinal = expected.flags[expected.flags.length - 1];
+    const expectedFinal = expected.endsFlagged;
     if (recorded.join(' > ') !== expected.flags.join(' > ') || finalKind !== expectedFinal) {
       figures.flagMismatches++;
       violations.push(

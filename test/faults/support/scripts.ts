@@ -191,6 +191,12 @@ export interface ExpectedOutcome {
   /** Flag reasons in order, each recorded when it differs from the one before (as the workflow does). */
   flags: FlagKind[];
   optedOut: boolean;
+  /**
+   * The reason the conversation is left flagged with: the last flag, unless the customer opted
+   * out — their conversation then closes itself once nothing is pending, which clears attention
+   * (and texts after STOP raise none).
+   */
+  endsFlagged?: FlagKind;
 }
 
 /**
@@ -233,6 +239,7 @@ export function expectedOutcome(texts: readonly PlannedText[], rules: readonly R
     reply(intent.rule);
     if (byName.get(intent.rule)?.flagsAgent) flag(`rule:${intent.rule}`);
   }
+  outcome.endsFlagged = outcome.optedOut ? undefined : reason;
   return outcome;
 }
 
