@@ -152,7 +152,7 @@ describe('response-time SLA', () => {
         return state.timers?.sla.breached ? state : undefined;
       });
       expect(breached.needsAttention).toBe(true);
-      expect(breached.attentionReason).toMatch(/^waiting \d+ min$/);
+      expect(breached.attentionReason).toMatch(/^waiting \d+ (s|min)$/);
       const breach = [...talk.store.events.values()].find((event) => event.type === 'sla_breached');
       expect(breach?.data).toMatchObject({ targetSeconds: 2, waitingSince: waiting.waitingSince });
       await waitFor('ops to see the breach in the search attributes', async () => {

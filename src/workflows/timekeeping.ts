@@ -88,9 +88,10 @@ export function dueScheduled(state: ClockState, now: number): ScheduledSend[] {
   return (state.scheduled ?? []).filter((item) => item.sendAt <= now).sort((a, b) => a.sendAt - b.sendAt);
 }
 
-/** "waiting 17 min", "waiting 2 h 5 min": the flag reason an escalation carries. */
+/** "waiting 17 min", "waiting 2 h 5 min" ("waiting 40 s" under a minute): the flag reason an escalation carries. */
 export function waitingWords(waitedMs: number): string {
-  const minutes = Math.max(1, Math.floor(waitedMs / 60_000));
+  if (waitedMs < 60_000) return `waiting ${Math.max(1, Math.floor(waitedMs / 1000))} s`;
+  const minutes = Math.floor(waitedMs / 60_000);
   if (minutes < 60) return `waiting ${minutes} min`;
   const hours = Math.floor(minutes / 60);
   const rest = minutes % 60;
