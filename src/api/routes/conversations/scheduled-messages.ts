@@ -20,7 +20,9 @@ const scheduledMessageParams = z.object({
 
 const editBody = z
   .object({ body: messageBodyField.optional(), sendAt: sendAtField.optional() })
-  .refine((edit) => edit.body !== undefined || edit.sendAt !== undefined, 'give body, sendAt or both');
+  .refine((edit) => edit.body !== undefined || edit.sendAt !== undefined, 'give body, sendAt or both')
+  // The same rule for the document: at least one of the two is present.
+  .meta({ anyOf: [{ required: ['body'] }, { required: ['sendAt'] }] });
 
 const ERRORS = {
   403: 'Another agent has the conversation; only they or an admin may change its messages (not_assigned_to_you)',
