@@ -661,7 +661,12 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
 
   /** Once per opt-out (an agent may reopen the conversation afterwards, to read or note). */
   function optedOutAndDone(): boolean {
-    return (state.closeWhenDone ?? false) && state.optedOut && state.status === 'open' && jobs.length === 0 && !busy && outbox.isEmpty && (state.scheduled ?? []).length === 0;
+    return optedOutWithNothingToSend() && jobs.length === 0 && !busy;
+  }
+
+  /** The opted-out customer's conversation has nothing left to send (the queue aside). */
+  function optedOutWithNothingToSend(): boolean {
+    return (state.closeWhenDone ?? false) && state.optedOut && state.status === 'open' && outbox.isEmpty && (state.scheduled ?? []).length === 0;
   }
 
   async function handleDue(): Promise<void> {
@@ -671,7 +676,7 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
     if (!state.slaBreached && state.waitingSince != null && slaDue !== null && slaDue <= now) await escalate(state.waitingSince, now);
     if (state.status !== 'open') return;
     // (Run as a job itself, so "nothing pending" here is the outbox and the scheduled messages.)
-    if (state.closeWhenDone && state.optedOut && outbox.isEmpty && (state.scheduled ?? []).length === 0) {
+    if (optedOutWithNothingToSend()) {
       state.closeWhenDone = false;
       await closeItself('The customer opted out', `${workflowId}:opted-out-close:${state.lastActivityAt ?? 0}`);
       return;

@@ -4,12 +4,13 @@
 // Every wait is on a condition (a locator, the emulator's record), never a fixed sleep.
 import { performance } from 'node:perf_hooks';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { requestJson } from '../support/http.ts';
 import { BUSINESS_NUMBER, newCustomerNumber, newMessageSid } from '../support/stack.ts';
 import { waitFor } from '../support/wait-for.ts';
 import { launchChromium, newAgentContext, screenshot, seriousAccessibilityViolations, signIn } from './support/browser.ts';
 import { startConsoleStack, type ConsoleAgent, type ConsoleStack } from './support/console-stack.ts';
+import { scenarios, warmUp } from './support/suite.ts';
 
 /** The promise: new conversations and texts show within a second, without reload. */
 const LIVE_WITHIN_MS = 1_000;
@@ -27,7 +28,7 @@ let ada: ConsoleAgent;
 let grace: ConsoleAgent;
 let adaPage: Page;
 let gracePage: Page;
-let failed = false;
+const { scenario, failed } = scenarios();
 const dialogs: string[] = [];
 /** The customer whose conversation Ada takes and answers. */
 const parcelCustomer = newCustomerNumber();
@@ -39,11 +40,7 @@ beforeAll(async () => {
   grace = await stack.createAgent('Grace Hopper');
   const created = await requestJson(stack.baseUrl, 'POST', '/api/canned-replies', { token: stack.adminToken, body: { ...CANNED, shared: true } });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
-  // The worker's first conversation pays for cold caches (the workflow sandbox, the first
-  // activities); the timed scenarios measure the steady state a shift runs in.
-  const warmUp = newCustomerNumber();
-  await stack.text(warmUp, 'warming up');
-  await waitFor('the warm-up text stored', async () => (await stack.db.message.count({ where: { fromNumber: warmUp } })) === 1, 30_000, 100);
+  await warmUp(stack);
   ({ page: adaPage } = await newAgentContext(browser));
   ({ page: gracePage } = await newAgentContext(browser));
   for (const page of [adaPage, gracePage]) page.on('dialog', (dialog) => void dialog.dismiss().then(() => dialogs.push(dialog.message())));
@@ -51,20 +48,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await stack?.stop({ keepLogs: failed });
+  await stack?.stop({ keepLogs: failed() });
 });
-
-/** Marks the run failed (process logs are kept) when a scenario throws. */
-function scenario(name: string, run: () => Promise<void>) {
-  it(name, async () => {
-    try {
-      await run();
-    } catch (error) {
-      failed = true;
-      throw error;
-    }
-  });
-}
 
 const queueRow = (page: Page, customer: string) => page.locator('li.queue-row', { hasText: customer });
 const threadMessage = (page: Page, text: string) => page.locator('[data-testid="thread"] .message', { hasText: text });

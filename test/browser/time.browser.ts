@@ -5,11 +5,12 @@
 // offset, far from the server's UTC, so a wrong local-time conversion cannot pass unnoticed.
 // Every wait is on a condition (a locator, the emulator's record, a stored row), never a sleep.
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { newCustomerNumber } from '../support/stack.ts';
 import { waitFor } from '../support/wait-for.ts';
 import { launchChromium, newAgentContext, screenshot, seriousAccessibilityViolations, signIn } from './support/browser.ts';
 import { startConsoleStack, type ConsoleAgent, type ConsoleStack } from './support/console-stack.ts';
+import { scenarios, warmUp } from './support/suite.ts';
 
 /**
  * Long enough for the page to show the wait before the breach (so the breach is seen arriving
@@ -23,7 +24,7 @@ let stack: ConsoleStack;
 let browser: Browser;
 let ada: ConsoleAgent;
 let page: Page;
-let failed = false;
+const { scenario, failed } = scenarios();
 const dialogs: string[] = [];
 /** The customer Ada writes to first, then schedules messages for. */
 const customer = newCustomerNumber();
@@ -40,10 +41,7 @@ beforeAll(async () => {
   });
   browser = await launchChromium();
   ada = await stack.createAgent('Ada Lovelace');
-  // The worker's first conversation pays for cold caches; the scenarios run in the steady state.
-  const warmUp = newCustomerNumber();
-  await stack.text(warmUp, 'warming up');
-  await waitFor('the warm-up text stored', async () => (await stack.db.message.count({ where: { fromNumber: warmUp } })) === 1, 30_000, 100);
+  await warmUp(stack);
   ({ page } = await newAgentContext(browser, { timezoneId: TIME_ZONE }));
   page.on('dialog', (dialog) => void dialog.dismiss().then(() => dialogs.push(dialog.message())));
   await signIn(page, stack.baseUrl, ada);
@@ -54,19 +52,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await stack?.stop({ keepLogs: failed });
+  await stack?.stop({ keepLogs: failed() });
 });
-
-function scenario(name: string, run: () => Promise<void>) {
-  it(name, async () => {
-    try {
-      await run();
-    } catch (error) {
-      failed = true;
-      throw error;
-    }
-  });
-}
 
 const queueRow = (text: string) => page.locator('li.queue-row', { hasText: text });
 const threadMessage = (text: string) => page.locator('[data-testid="thread"] .message', { hasText: text });
