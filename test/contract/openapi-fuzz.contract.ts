@@ -4,6 +4,7 @@
 // on any 5xx, any answer whose status or body the document does not declare, and any request the
 // document calls valid that the API refuses (400/422…).
 import { spawn } from 'node:child_process';
+import readline from 'node:readline';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -33,11 +34,24 @@ afterAll(async () => {
   await stack?.stop();
 });
 
+/**
+ * Schemathesis closes with a pytest-shaped banner ("==== 3 warnings in 56.55s ====") that names no
+ * test count; CI log readers take it for a test runner's summary saying nothing ran. The banner's
+ * padding is dropped so only this file's own vitest summary reads as one.
+ */
+export function withoutSummaryBanner(line: string): string {
+  const banner = /^=+ (.*) =+$/.exec(line.trim());
+  return banner ? `Schemathesis: ${banner[1]}` : line;
+}
+
 function runCli(cli: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<number | null> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cli, args, { stdio: ['ignore', 'inherit', 'inherit'], ...options });
+    const child = spawn(cli, args, { stdio: ['ignore', 'pipe', 'inherit'], ...options });
+    const lines = readline.createInterface({ input: child.stdout });
+    lines.on('line', (line) => process.stdout.write(`${withoutSummaryBanner(line)}\n`));
+    const closed = new Promise((done) => lines.once('close', done));
     child.once('error', reject);
-    child.once('exit', (code) => resolve(code));
+    child.once('exit', (code) => void closed.then(() => resolve(code)));
   });
 }
 
