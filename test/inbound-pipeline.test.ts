@@ -3,7 +3,8 @@
 // PostgreSQL, replies go back out through the emulator with real status callbacks.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { sendMessageUpdate, stateQuery } from '../src/shared/conversation-definitions.ts';
+import { sendMessageUpdate, stateQuery, statusCallbackSignal } from '../src/shared/conversation-definitions.ts';
+import { SA_LAST_DELIVERY_FAILURE } from '../src/shared/search-attributes.ts';
 import { BUSINESS_NUMBER, newCustomerNumber, newMessageSid, startTestStack, type TestStack } from './support/stack.ts';
 import { postSignedForm } from './support/twilio-http.ts';
 import { waitFor } from './support/wait-for.ts';
@@ -249,6 +250,19 @@ describe('Twilio failures', () => {
   });
 });
 
+/** The MessageStatus of every status callback signalled to the customer's conversation workflow. */
+async function statusSignalsOf(customerNumber: string): Promise<string[]> {
+  const history = await stack.client.workflow.getHandle(stack.workflowId(customerNumber)).fetchHistory();
+  const statuses: string[] = [];
+  for (const event of history.events ?? []) {
+    const signalled = event.workflowExecutionSignaledEventAttributes;
+    if (signalled?.signalName !== statusCallbackSignal.name) continue;
+    const payload = signalled.input?.payloads?.[0]?.data;
+    statuses.push((JSON.parse(Buffer.from(payload ?? []).toString('utf8')) as { status: string }).status);
+  }
+  return statuses;
+}
+
 describe('status callbacks', () => {
   it('keeps a delivered message delivered when a late "sent" arrives after it', async () => {
     const customer = newCustomerNumber();
@@ -279,7 +293,7 @@ describe('status callbacks', () => {
     expect(audit.filter((row) => row.applied).map((row) => row.status)).toContain('delivered');
   });
 
-  it('records an undelivered outcome with its error code', async () => {
+  it('records an undelivered outcome with its error code, and tells the workflow (LastDeliveryFailure)', async () => {
     const customer = newCustomerNumber();
     stack.emulator.setDeliveryOutcome(customer, 'undelivered');
     await stack.emulator.sendInbound({ from: customer, to: BUSINESS_NUMBER, body: 'confirm' });
@@ -288,6 +302,42 @@ describe('status callbacks', () => {
       return found?.status === 'undelivered' ? found : undefined;
     });
     expect(stored.errorCode).toBe(30003);
+    const handle = stack.client.workflow.getHandle(stack.workflowId(customer));
+    const failedAt = await waitFor('LastDeliveryFailure to be stamped', async () => (await handle.describe()).typedSearchAttributes.get(SA_LAST_DELIVERY_FAILURE));
+    expect(failedAt).toBeInstanceOf(Date);
+    // Only the callback it had to act on was signalled; the `sent` before it was recorded by the webhook.
+    expect(await statusSignalsOf(customer)).toEqual(['undelivered']);
+  });
+
+  it('records sent and delivered at the webhook, without a signal or a workflow task for either', async () => {
+    const customer = newCustomerNumber();
+    await stack.emulator.sendInbound({ from: customer, to: BUSINESS_NUMBER, body: 'upload' });
+    const [reply] = await repliesTo(customer);
+    await waitFor('the reply to be delivered', async () => (await stack.db.message.findUnique({ where: { twilioSid: reply!.sid } }))?.status === 'delivered');
+    const audit = await stack.db.statusCallback.findMany({ where: { messageSid: reply!.sid }, orderBy: { receivedAt: 'asc' } });
+    expect(audit.map((row) => [row.status, row.applied, row.matched])).toEqual([
+      ['sent', true, true],
+      ['delivered', true, true],
+    ]);
+    await settled(customer, 1);
+    expect(await statusSignalsOf(customer)).toEqual([]);
+  });
+
+  it('tells the workflow of a 21610 callback: the conversation is opted out in its state too, and nothing more is sent', async () => {
+    const customer = newCustomerNumber();
+    await stack.emulator.sendInbound({ from: customer, to: BUSINESS_NUMBER, body: 'upload' });
+    const [reply] = await repliesTo(customer);
+    const response = await postSignedForm(
+      stack.statusUrl,
+      { MessageSid: reply!.sid, SmsSid: reply!.sid, MessageStatus: 'failed', SmsStatus: 'failed', ErrorCode: '21610', AccountSid: stack.accountSid, From: BUSINESS_NUMBER, To: customer, ApiVersion: '2010-04-01' },
+      stack.authToken,
+    );
+    expect(response.status).toBe(204);
+    const handle = stack.client.workflow.getHandle(stack.workflowId(customer));
+    await waitFor('the workflow to know the customer opted out', async () => (await handle.query(stateQuery)).optedOut);
+    expect(await stack.db.contact.findUniqueOrThrow({ where: { phoneNumber: customer } })).toMatchObject({ optedOut: true, optOutKeyword: 'TWILIO_21610' });
+    expect(await stack.db.statusCallback.count({ where: { messageSid: reply!.sid, status: 'failed' } })).toBe(1);
+    expect(await statusSignalsOf(customer)).toEqual(['failed']);
   });
 });
 

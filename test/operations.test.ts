@@ -73,7 +73,7 @@ describe('/metrics after a real round trip', () => {
       'the delivered callback and the opt-out to be counted',
       async () => {
         const scraped = await scrape();
-        const delivered = sampleValue(scraped, 'sms_status_callbacks_total', { status: 'delivered', outcome: 'handed_over' });
+        const delivered = sampleValue(scraped, 'sms_status_callbacks_total', { status: 'delivered', outcome: 'recorded' });
         const optedOut = sampleValue(scraped, 'sms_opt_outs_total', { source: 'keyword' });
         return (delivered ?? 0) >= 1 && optedOut === 1 && scraped;
       },

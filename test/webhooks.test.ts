@@ -7,6 +7,7 @@ import { startApiServer, type RunningApi } from '../src/api/start-api.ts';
 import { createDatabase, type Database } from '../src/infra/database.ts';
 import { createLogger } from '../src/infra/logger.ts';
 import { STATUS_WEBHOOK_PATH } from '../src/shared/webhook-paths.ts';
+import { stateQuery } from '../src/shared/conversation-definitions.ts';
 import { freePort } from './support/free-port.ts';
 import { BUSINESS_NUMBER, newCustomerNumber, newMessageSid, startTestStack, type TestStack } from './support/stack.ts';
 import { createTcpProxy, type TcpProxy } from './support/tcp-proxy.ts';
@@ -235,14 +236,27 @@ describe('which status callbacks go to a workflow', () => {
     expect(await stack.db.conversation.count({ where: { customerNumber: customer } })).toBe(0);
   });
 
-  it('still hands our own message\'s callback to its workflow, which records it as matched', async () => {
+  it('none for our own message\'s delivered callback: recorded as matched before the answer, no workflow woken', async () => {
     const { customer, sid, message } = await storedOutbound('sent');
     const response = await postSignedForm(stack.statusUrl, statusParams(sid, 'delivered', customer), stack.authToken);
     expect(response.status).toBe(204);
-    await expect(stack.client.workflow.getHandle(stack.workflowId(customer)).describe()).resolves.toBeDefined();
-    const row = await waitFor('the workflow to record it', async () => (await stack.db.statusCallback.findFirst({ where: { messageSid: sid } })) ?? undefined);
-    expect(row).toMatchObject({ status: 'delivered', matched: true, applied: true });
+    // Recorded before the answer: nothing to wait for.
+    expect(await stack.db.statusCallback.findMany({ where: { messageSid: sid } })).toEqual([
+      expect.objectContaining({ status: 'delivered', matched: true, applied: true }),
+    ]);
     expect((await stack.db.message.findUniqueOrThrow({ where: { id: message.id } })).status).toBe('delivered');
+    await expect(stack.client.workflow.getHandle(stack.workflowId(customer)).describe()).rejects.toThrow(/not found/);
+  });
+
+  it('our own message\'s failed callback: recorded before the answer, and its workflow told', async () => {
+    const { customer, sid, message } = await storedOutbound('sent');
+    const response = await postSignedForm(stack.statusUrl, statusParams(sid, 'failed', customer, { ErrorCode: '30008' }), stack.authToken);
+    expect(response.status).toBe(204);
+    expect((await stack.db.message.findUniqueOrThrow({ where: { id: message.id } })).status).toBe('failed');
+    await expect(stack.client.workflow.getHandle(stack.workflowId(customer)).describe()).resolves.toBeDefined();
+    // The workflow's activity found the row the webhook wrote: still one.
+    await waitFor('the workflow to have taken it', async () => (await stack.client.workflow.getHandle(stack.workflowId(customer)).query(stateQuery)).pendingWork === 0);
+    expect(await stack.db.statusCallback.count({ where: { messageSid: sid } })).toBe(1);
   });
 
   it('hands over a callback that beats our own write of its SID (a send to that customer is in flight)', async () => {

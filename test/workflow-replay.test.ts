@@ -20,6 +20,9 @@ const REQUIRED = [
   'v2/delivery-reconciliation.json',
   // The conversation's clocks: SLA breach, scheduled sends, auto-close (conversation-timers-v1).
   'v3/clocks.json',
+  // A send's local first attempt (local-first-send-v1), and the retried path with a signalled failure.
+  'v4/first-text-auto-reply.json',
+  'v4/send-retried-undelivered.json',
 ];
 
 const ALTERED_WORKFLOW = fileURLToPath(new URL('./fixtures/altered-conversation-workflow.ts', import.meta.url));

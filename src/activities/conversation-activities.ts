@@ -10,6 +10,9 @@ import type {
 import type { LiveEventType } from '../shared/live-events.ts';
 import type { ActivityDependencies } from './dependencies.ts';
 import { publishLiveEvent } from '../store/live-event-publisher.ts';
+import { loadConversationState } from '../store/conversation-load.ts';
+import { storeInbound } from '../store/inbound-message-store.ts';
+import { isUniqueViolation } from './store-errors.ts';
 
 /** Conversation audit event types that agents see live, and the live event each becomes (for runs from before changes named their live event). */
 const LIVE_EVENT_OF: Record<string, LiveEventType> = {
@@ -69,14 +72,12 @@ export interface ConversationPatch {
  * of the store (a retried activity, or a workflow task replayed after the worker died), not a
  * redelivery. Rows stored before receipts existed have none and count as redeliveries.
  */
-async function storedByReceipt(
-  tx: Prisma.TransactionClient,
-  messageSid: string,
+function ownEarlierStore(
+  earlier: { clientRef: string | null; senderOptedOut: boolean | null } | null | undefined,
   receiptRef: string | undefined,
-): Promise<{ senderOptedOut: boolean | null } | undefined> {
+): { senderOptedOut: boolean | null } | undefined {
   if (!receiptRef) return undefined;
-  const stored = await tx.message.findUnique({ where: { twilioSid: messageSid }, select: { clientRef: true, senderOptedOut: true } });
-  return stored?.clientRef === receiptRef ? stored : undefined;
+  return earlier?.clientRef === receiptRef ? earlier : undefined;
 }
 
 /** Names the workflow's write keys (long, readable) as the UUIDs audit events have always had. */
@@ -112,20 +113,6 @@ function legacyLiveEvent(
 }
 
 export function createConversationActivities({ db, settings, metrics }: ActivityDependencies) {
-  async function activeRules(tx: Prisma.TransactionClient): Promise<AutoResponseRuleSnapshot[]> {
-    const rules = await tx.autoResponseRule.findMany({ where: { active: true }, orderBy: { priority: 'asc' } });
-    return rules.map(({ id, name, keywords, response, priority, flagsAgent, optsOut, trigger }) => ({
-      id,
-      name,
-      keywords,
-      response,
-      priority,
-      flagsAgent,
-      optsOut,
-      trigger: trigger === 'after_hours' ? 'after_hours' : 'keyword',
-    }));
-  }
-
   async function findOrCreateConversation(
     tx: Prisma.TransactionClient,
     key: ConversationKey & { workflowId: string },
@@ -158,32 +145,8 @@ export function createConversationActivities({ db, settings, metrics }: Activity
 
   return {
     async loadConversation(key: ConversationKey): Promise<LoadedConversation> {
-      const [stored, contact] = await Promise.all([
-        db.conversation.findUnique({
-          where: { businessNumber_customerNumber: key },
-          select: {
-            id: true,
-            status: true,
-            assignedAgentId: true,
-            assignedAgent: { select: { name: true } },
-            needsAttention: true,
-            attentionReason: true,
-            // Whether a person ever answered: picks the first-reply or follow-up SLA target.
-            messages: { where: { author: 'agent', direction: 'outbound' }, select: { id: true }, take: 1 },
-          },
-        }),
-        db.contact.findUnique({ where: { phoneNumber: key.customerNumber }, select: { optedOut: true } }),
-      ]);
-      const conversation = stored && {
-        id: stored.id,
-        status: stored.status,
-        assignedAgentId: stored.assignedAgentId,
-        assignedAgentName: stored.assignedAgent?.name ?? null,
-        needsAttention: stored.needsAttention,
-        attentionReason: stored.attentionReason,
-        agentHasReplied: stored.messages.length > 0,
-      };
-      return { conversation, optedOut: contact?.optedOut ?? false, settings };
+      const { conversation, optedOut } = await loadConversationState(db, key);
+      return { conversation, optedOut, settings };
     },
 
     async ensureConversation(key: ConversationKey & { workflowId: string }): Promise<{ conversationId: string }> {
@@ -199,65 +162,30 @@ export function createConversationActivities({ db, settings, metrics }: Activity
         receiptRef?: string;
       },
     ): Promise<RecordedInbound> {
-      const { sms } = input;
-      return db.$transaction(async (tx) => {
-        const { conversation, contact } = await findOrCreateConversation(tx, input);
-        const receivedAt = new Date(sms.receivedAt);
-        // ON CONFLICT DO NOTHING on the unique SID: the database's guarantee of "stored once".
-        // RETURNING the id: the live event needs it, and a second statement would cost a round trip.
-        const inserted = await tx.message.createManyAndReturn({
-          data: {
-            conversationId: conversation.id,
-            direction: 'inbound',
-            author: 'customer',
-            body: sms.body,
-            bodyNormalized: sms.bodyNormalized ?? false,
-            senderOptedOut: contact.optedOut,
-            twilioSid: sms.messageSid,
-            clientRef: input.receiptRef ?? null,
-            status: 'received',
-            fromNumber: sms.from,
-            toNumber: sms.to,
-            numSegments: sms.numSegments,
-            mediaUrls: sms.media.map((media) => media.url),
-            createdAt: receivedAt,
-            statusUpdatedAt: receivedAt,
-          },
-          skipDuplicates: true,
-          select: { id: true },
-        });
-        const message = inserted[0];
-        const ownEarlierStore = message ? undefined : await storedByReceipt(tx, sms.messageSid, input.receiptRef);
-        const duplicate = !message && !ownEarlierStore;
-        if (message) {
-          await publishLiveEvent(tx, {
-            type: 'message.received',
-            conversationId: conversation.id,
-            messageId: message.id,
-            data: { customerNumber: input.customerNumber, businessNumber: input.businessNumber },
-          });
-          if (conversation.status === 'closed') {
-            await publishLiveEvent(tx, { type: 'conversation.reopened', conversationId: conversation.id, data: { by: 'customer' } });
-          }
-          await tx.conversation.update({
-            where: { id: conversation.id },
-            data: {
-              lastActivityAt: receivedAt,
-              ...(conversation.status === 'closed'
-                ? { status: 'open', closedAt: null, events: { create: { type: 'reopened', data: { by: 'customer' } } } }
-                : {}),
-            },
-          });
-        }
-        return {
-          conversationId: conversation.id,
-          duplicate,
-          // A re-run decides as the first run did: from the opt-out state before this text.
-          optedOut: ownEarlierStore?.senderOptedOut ?? contact.optedOut,
-          rules: duplicate ? [] : await activeRules(tx),
-          settings,
-        };
+      // One statement (see storeInbound): the contact, the conversation, the message once, the
+      // reopening, the live events and the rules.
+      const stored = await storeInbound(db, input).catch((error: unknown) => {
+        // The customer's first texts to two of our numbers at once: the other conversation's
+        // statement created the contact first. It is committed now, so once more finds it
+        // (without this, the unique key would park the text as refused data).
+        if (!isUniqueViolation(error)) throw error;
+        return storeInbound(db, input);
       });
+      // Not stored now and not visible to the statement: the row was committed by another session
+      // while it ran (this receipt's earlier attempt, still running then), so look once more.
+      const earlier = stored.inserted || stored.earlier || !input.receiptRef
+        ? stored.earlier
+        : await db.message.findUnique({ where: { twilioSid: input.sms.messageSid }, select: { clientRef: true, senderOptedOut: true } });
+      const ownEarlier = stored.inserted ? undefined : ownEarlierStore(earlier, input.receiptRef);
+      const duplicate = !stored.inserted && !ownEarlier;
+      return {
+        conversationId: stored.conversationId,
+        duplicate,
+        // A re-run decides as the first run did: from the opt-out state before this text.
+        optedOut: ownEarlier?.senderOptedOut ?? stored.contactOptedOut,
+        rules: duplicate ? [] : stored.rules,
+        settings,
+      };
     },
 
     async saveConversation(input: {

@@ -100,6 +100,61 @@ describe('recordInbound', () => {
   });
 });
 
+describe('recordInbound in one statement', () => {
+  it('opens a conversation for a new customer, with its audit event and live events in order', async () => {
+    const customerNumber = customer();
+    const text = { ...sms(customerNumber), receivedAt: new Date(Date.now() - 60_000).toISOString(), media: [{ url: 'https://media.example/1', contentType: 'image/jpeg' }] };
+    const stored = await activities.recordInbound({ ...keyed(customerNumber), sms: text, receiptRef: 'run-j:text:1' });
+    expect(stored).toMatchObject({ duplicate: false, optedOut: false });
+    expect(stored.rules.map((rule) => rule.priority)).toEqual([...stored.rules.map((rule) => rule.priority)].sort((a, b) => a - b));
+
+    const conversation = await db.conversation.findUniqueOrThrow({ where: { id: stored.conversationId } });
+    expect(conversation).toMatchObject({ status: 'open', workflowId: keyed(customerNumber).workflowId, lastActivityAt: new Date(text.receivedAt) });
+    expect(await db.contact.findUniqueOrThrow({ where: { phoneNumber: customerNumber } })).toMatchObject({ id: conversation.contactId, optedOut: false });
+    expect(await db.message.findUniqueOrThrow({ where: { twilioSid: text.messageSid } })).toMatchObject({
+      conversationId: stored.conversationId, direction: 'inbound', author: 'customer', status: 'received', clientRef: 'run-j:text:1',
+      senderOptedOut: false, mediaUrls: ['https://media.example/1'], createdAt: new Date(text.receivedAt), statusUpdatedAt: new Date(text.receivedAt),
+    });
+    expect((await db.conversationEvent.findMany({ where: { conversationId: stored.conversationId } })).map((event) => event.type)).toEqual(['opened']);
+    const live = await db.liveEvent.findMany({ where: { conversationId: stored.conversationId }, orderBy: { id: 'asc' } });
+    expect(live.map((event) => [event.type, event.data])).toEqual([
+      ['conversation.opened', { businessNumber: BUSINESS, customerNumber }],
+      ['message.received', { businessNumber: BUSINESS, customerNumber }],
+    ]);
+  });
+
+  it('reopens a closed conversation once, and a re-run reopens nothing more', async () => {
+    const customerNumber = customer();
+    const first = await activities.recordInbound({ ...keyed(customerNumber), sms: sms(customerNumber), receiptRef: 'run-k:text:1' });
+    const conversationId = first.conversationId;
+    await activities.saveConversation({ key: 'run-k:close', conversationId, patch: { status: 'closed' }, event: { type: 'closed' } });
+    const back = sms(customerNumber, 'back again');
+    await activities.recordInbound({ ...keyed(customerNumber), sms: back, receiptRef: 'run-k:text:2' });
+    expect(await activities.recordInbound({ ...keyed(customerNumber), sms: back, receiptRef: 'run-k:text:2' })).toMatchObject({ duplicate: false });
+
+    expect(await db.conversation.findUniqueOrThrow({ where: { id: conversationId } })).toMatchObject({ status: 'open', closedAt: null, lastActivityAt: new Date(back.receivedAt) });
+    const events = await db.conversationEvent.findMany({ where: { conversationId }, orderBy: { createdAt: 'asc' } });
+    expect(events.filter((event) => event.type === 'reopened').map((event) => event.data)).toEqual([{ by: 'customer' }]);
+    expect(await db.liveEvent.count({ where: { conversationId, type: 'conversation.reopened' } })).toBe(1);
+  });
+});
+
+describe('loadConversation', () => {
+  it('reads the conversation, its agent and whether an agent replied, and the opt-out, or nothing yet', async () => {
+    const customerNumber = customer();
+    expect(await activities.loadConversation({ businessNumber: BUSINESS, customerNumber })).toEqual({ conversation: null, optedOut: false, settings: dependenciesOver(db).settings });
+    const { conversationId } = await activities.ensureConversation(keyed(customerNumber));
+    const agent = await db.agent.create({ data: { name: 'Ada', email: `ada-${customerNumber}@example.com` } });
+    await db.conversation.update({ where: { id: conversationId }, data: { assignedAgentId: agent.id, needsAttention: true, attentionReason: 'Asked for a person' } });
+    await activities.recordOutbound({ clientRef: `run-l:${customerNumber}`, conversationId, from: BUSINESS, to: customerNumber, body: 'hi', author: 'agent', agentId: agent.id });
+    await activities.setOptOut({ customerNumber, conversationId, optedOut: true, keyword: 'STOP' });
+    expect((await activities.loadConversation({ businessNumber: BUSINESS, customerNumber })).conversation).toEqual({
+      id: conversationId, status: 'open', assignedAgentId: agent.id, assignedAgentName: 'Ada', needsAttention: true, attentionReason: 'Asked for a person', agentHasReplied: true,
+    });
+    expect((await activities.loadConversation({ businessNumber: BUSINESS, customerNumber })).optedOut).toBe(true);
+  });
+});
+
 describe('writes keyed by the workflow', () => {
   it('saveConversation writes its audit event, change and live event once per key', async () => {
     const customerNumber = customer();

@@ -8,6 +8,11 @@ import type { FindSentSms, SendSms } from '../twilio/send-sms.ts';
 export interface ActivityDependencies {
   db: Database;
   sendSms: SendSms;
+  /**
+   * The same send with a short HTTP timeout, for a send's first attempt (a local activity: its
+   * workflow task waits for it, and agents' updates with it). Absent: `sendSms`.
+   */
+  sendSmsFirstAttempt?: SendSms;
   /** Looks for a message Twilio already accepted, to settle a send whose answer was lost. */
   findSentSms: FindSentSms;
   /** Asks Twilio where one message stands, for delivery reconciliation. */

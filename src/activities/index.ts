@@ -1,6 +1,7 @@
 // The worker's activities, built from their dependencies, in two sets by how they run:
 // database activities run as local activities (inside the workflow task that asks for them),
-// the Twilio send as a normal activity (its own task, retried with backoff for minutes).
+// the Twilio send once locally and then, if that attempt may succeed later, as a normal activity
+// (its own task, retried with backoff for minutes).
 import { createConversationActivities } from './conversation-activities.ts';
 import { unexportedWorkerMetrics } from '../metrics/worker-metrics.ts';
 import { withActivityContext } from './activity-logger.ts';

@@ -1,15 +1,17 @@
 // Sending a message: recorded before it is sent, refused for opted-out customers, and settled
 // rather than re-sent when an earlier attempt's outcome is unknown.
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { OutboundMessageResult, MessageAuthor } from '../shared/conversation-types.ts';
 import { FailureType } from '../shared/failure-types.ts';
 import { segmentInfo } from '../sms/segments.ts';
 import { TwilioSendError, type AcceptedSms } from '../twilio/send-sms.ts';
 import type { Message } from '../generated/prisma/client.ts';
-import type { Database } from '../infra/database.ts';
 import type { ActivityDependencies } from './dependencies.ts';
 import type { SendResult } from '../metrics/worker-metrics.ts';
-import { publishLiveEvent } from '../store/live-event-publisher.ts';
+import { claimOutboundForSending } from '../store/outbound-claim.ts';
+import type { StoredOutbound } from '../store/outbound-message-row.ts';
+import { markOutboundAccepted, markOutboundNotSent } from '../store/outbound-outcome.ts';
+import { recordPendingOutbound } from '../store/outbound-record.ts';
 
 export interface SendMessageInput {
   /** Chosen by the workflow; makes the activity idempotent across retries. */
@@ -28,7 +30,7 @@ export interface SendMessageInput {
 const OPTED_OUT_MESSAGE = 'The customer has opted out; nothing can be sent to them';
 
 /** A stored outbound message as the workflow (and the agent's answer) sees it. */
-export function toResult(message: Message): OutboundMessageResult {
+export function toResult(message: Pick<Message, 'id' | 'twilioSid' | 'status' | 'numSegments' | 'encoding' | 'body' | 'errorCode'>): OutboundMessageResult {
   return {
     messageId: message.id,
     twilioSid: message.twilioSid,
@@ -39,32 +41,22 @@ export function toResult(message: Message): OutboundMessageResult {
   };
 }
 
-async function recordPending(db: Database, input: SendMessageInput): Promise<Message> {
-  // Keyed by the workflow's clientRef: a re-run finds the row it wrote instead of writing another.
-  const existing = await db.message.findUnique({ where: { clientRef: input.clientRef } });
-  if (existing) return existing;
-  const { encoding, segments } = segmentInfo(input.body);
-  return db.message.create({
-    data: {
-      clientRef: input.clientRef,
-      conversationId: input.conversationId,
-      direction: 'outbound',
-      author: input.author,
-      body: input.body,
-      status: 'pending',
-      fromNumber: input.from,
-      toNumber: input.to,
-      agentId: input.agentId ?? null,
-      autoResponseRuleId: input.ruleId ?? null,
-      numSegments: segments,
-      encoding,
-      mediaUrls: input.mediaUrls ?? [],
-    },
-  });
+/** Whether this call is a local activity (a send's first attempt); false outside any activity. */
+function runningAsLocalActivity(): boolean {
+  try {
+    return Context.current().info.isLocal;
+  } catch {
+    // Called directly (a test, a script): no activity context to ask.
+    return false;
+  }
 }
 
-/** The send itself, through Twilio: a normal activity, retried with backoff by the workflow. */
-export function createSendActivities({ db, sendSms, findSentSms, statusCallbackUrl, log, metrics }: ActivityDependencies) {
+/**
+ * The send itself, through Twilio: first once as a local activity (with Twilio's answer awaited
+ * for at most a few seconds, `sendSmsFirstAttempt`, since the workflow task waits for it), then,
+ * if that may succeed later, as a normal activity retried with backoff by the workflow.
+ */
+export function createSendActivities({ db, sendSms, sendSmsFirstAttempt, findSentSms, statusCallbackUrl, log, metrics }: ActivityDependencies) {
   /** Counted once a send's fate is known; an auto-reply by its rule once Twilio has it. */
   function countSend(input: SendMessageInput, result: SendResult, errorCode?: number | null): void {
     metrics?.sends.inc({ author: input.author, result, error_code: errorCode == null ? '' : String(errorCode) });
@@ -73,74 +65,43 @@ export function createSendActivities({ db, sendSms, findSentSms, statusCallbackU
     }
   }
 
-  async function markAccepted(message: Message, accepted: AcceptedSms): Promise<Message> {
-    return db.$transaction(async (tx) => {
-      const updated = await tx.message.update({
-        where: { id: message.id },
-        data: {
-          twilioSid: accepted.sid,
-          status: accepted.status,
-          numSegments: accepted.numSegments ?? message.numSegments,
-          sentAt: new Date(),
-          statusUpdatedAt: new Date(),
-        },
-      });
-      await tx.conversation.update({ where: { id: message.conversationId }, data: { lastActivityAt: new Date() } });
-      await publishLiveEvent(tx, {
-        type: 'message.sent',
-        conversationId: message.conversationId,
-        messageId: message.id,
-        data: { author: message.author, status: accepted.status, twilioSid: accepted.sid },
-      });
-      return updated;
-    });
-  }
-
-  async function refuse(message: Message, status: 'refused' | 'failed', errorCode: number | null, reason: string, type: string): Promise<never> {
-    await db.$transaction(async (tx) => {
-      await tx.message.update({ where: { id: message.id }, data: { status, errorCode, errorMessage: reason, statusUpdatedAt: new Date() } });
-      await publishLiveEvent(tx, {
-        type: 'message.failed',
-        conversationId: message.conversationId,
-        messageId: message.id,
-        data: { status, errorCode, reason },
-      });
-    });
+  async function refuse(message: StoredOutbound, status: 'refused' | 'failed', errorCode: number | null, reason: string, type: string): Promise<never> {
+    await markOutboundNotSent(db, { id: message.id }, { status, errorCode, reason });
     throw ApplicationFailure.create({ type, message: reason, nonRetryable: true, details: [{ messageId: message.id, errorCode }] });
   }
 
   return {
     async sendMessage(input: SendMessageInput): Promise<OutboundMessageResult> {
-      let message = await recordPending(db, input);
+      // One statement: the row found or recorded, the stored opt-out checked, and marked 'sending'.
+      const { message, outcome, blocked } = await claimOutboundForSending(db, input);
       if (message.twilioSid) return toResult(message);
       if (message.status === 'refused' || message.status === 'failed') {
         throw ApplicationFailure.create({ type: FailureType.TwilioRejected, message: message.errorMessage ?? 'Message was refused', nonRetryable: true });
       }
 
-      const contact = await db.contact.findUnique({ where: { phoneNumber: input.to }, select: { optedOut: true } });
-      if (contact?.optedOut && !input.allowOptedOut) {
+      if (blocked) {
         countSend(input, 'opted_out');
         return refuse(message, 'refused', null, OPTED_OUT_MESSAGE, FailureType.CustomerOptedOut);
       }
 
-      if (message.status === 'sending') {
-        // An earlier attempt reached Twilio but its answer was lost. Twilio has no idempotency
-        // key, so look before sending again.
+      if (outcome === 'found') {
+        // Left 'sending' by an earlier attempt that reached Twilio but whose answer was lost (or
+        // marked by an attempt running now). Twilio has no idempotency key, so look before
+        // sending again.
         const alreadySent = await findSentSms({ to: input.to, from: input.from, body: input.body, since: message.createdAt });
         if (alreadySent) {
           log.info({ messageId: message.id, messageSid: alreadySent.sid }, 'settled an outbound message from an earlier attempt');
-          const settled = toResult(await markAccepted(message, alreadySent));
+          const settled = toResult(await markOutboundAccepted(db, message, alreadySent));
           countSend(input, 'settled');
           return settled;
         }
-      } else {
-        message = await db.message.update({ where: { id: message.id }, data: { status: 'sending' } });
       }
 
       const endTwilioCall = metrics?.twilioSendDuration.startTimer();
       let accepted: AcceptedSms;
       try {
-        accepted = await sendSms({ to: input.to, from: input.from, body: input.body, statusCallback: statusCallbackUrl, mediaUrls: input.mediaUrls });
+        const send = runningAsLocalActivity() ? (sendSmsFirstAttempt ?? sendSms) : sendSms;
+        accepted = await send({ to: input.to, from: input.from, body: input.body, statusCallback: statusCallbackUrl, mediaUrls: input.mediaUrls });
         endTwilioCall?.({ result: 'accepted' });
       } catch (error) {
         if (!(error instanceof TwilioSendError)) throw error;
@@ -165,7 +126,8 @@ export function createSendActivities({ db, sendSms, findSentSms, statusCallbackU
         if (error.httpStatus > 0) await db.message.update({ where: { id: message.id }, data: { status: 'pending' } });
         throw error;
       }
-      const sent = toResult(await markAccepted(message, accepted));
+      // One statement: Twilio's answer, the conversation's last activity, message.sent.
+      const sent = toResult(await markOutboundAccepted(db, message, accepted));
       countSend(input, 'accepted');
       return sent;
     },
@@ -180,28 +142,16 @@ export function createOutboundRecordActivities({ db }: ActivityDependencies) {
      * unrecorded and the message is visible to agents while Twilio is being asked.
      */
     async recordOutbound(input: SendMessageInput): Promise<OutboundMessageResult> {
-      const message = await recordPending(db, input);
-      if (message.status !== 'scheduled') return toResult(message);
-      // A scheduled message whose time came: it is on its way now, like any other send.
-      await db.message.updateMany({ where: { id: message.id, status: 'scheduled' }, data: { status: 'pending', statusUpdatedAt: new Date() } });
-      return toResult({ ...message, status: 'pending' });
+      // One statement; a scheduled message whose time came is released to 'pending' by it: it
+      // is on its way now, like any other send.
+      const message = await recordPendingOutbound(db, input);
+      return toResult(message.status === 'scheduled' ? { ...message, status: 'pending' } : message);
     },
 
     /** Called by the workflow when retries are exhausted: the message's fate is "failed". */
     async markSendFailed(input: { clientRef: string; reason: string }): Promise<void> {
-      await db.$transaction(async (tx) => {
-        const message = await tx.message.findUnique({ where: { clientRef: input.clientRef } });
-        // Settled already (sent, or marked failed by an earlier run of this activity): keep it.
-        if (!message || message.twilioSid || message.status === 'failed' || message.status === 'refused') return;
-        const reason = input.reason.slice(0, 1000);
-        await tx.message.update({ where: { id: message.id }, data: { status: 'failed', errorMessage: reason, statusUpdatedAt: new Date() } });
-        await publishLiveEvent(tx, {
-          type: 'message.failed',
-          conversationId: message.conversationId,
-          messageId: message.id,
-          data: { status: 'failed', errorCode: null, reason },
-        });
-      });
+      // Settled already (sent, or marked failed by an earlier run of this activity): kept as it is.
+      await markOutboundNotSent(db, { clientRef: input.clientRef }, { status: 'failed', errorCode: null, reason: input.reason.slice(0, 1000) });
     },
   };
 }

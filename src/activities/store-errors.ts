@@ -59,6 +59,11 @@ function unreachable(error: unknown): boolean {
   return false;
 }
 
+/** A unique key refused the row: another session wrote the same key first (SQLSTATE 23505). */
+export function isUniqueViolation(error: unknown): boolean {
+  return sqlState(error) === '23505';
+}
+
 /** The failure to throw instead of `error`, or undefined to let it be retried as it is. */
 export function classifyStoreError(error: unknown): ApplicationFailure | undefined {
   if (error instanceof ApplicationFailure) return undefined;

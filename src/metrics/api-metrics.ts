@@ -35,7 +35,7 @@ export const apiMetrics = memoizedPerRegistry((registry: Registry) => ({
   }),
   statusCallbacks: new Counter({
     name: 'sms_status_callbacks_total',
-    help: 'Status callbacks taken, by message status and where they went (handed_over, recorded_directly, recorded_unmatched)',
+    help: 'Status callbacks taken, by message status and where they went (recorded, handed_over, recorded_directly, recorded_unmatched)',
     labelNames: ['status', 'outcome'] as const,
     registers: [registry],
   }),

@@ -8,7 +8,7 @@ import { createStatusActivities } from '../activities/status-activities.ts';
 import { createDatabase, type Database } from '../infra/database.ts';
 import { createLogger } from '../infra/logger.ts';
 import type { StatusCallbackReport } from '../shared/conversation-types.ts';
-import { mayBeOurMessage, recordStatusCallback } from './status-callbacks.ts';
+import { mayBeOurMessage, recordKnownStatusCallback, recordStatusCallback } from './status-callbacks.ts';
 
 const BUSINESS = '+15005550006';
 
@@ -154,6 +154,41 @@ describe('recordStatusCallback', () => {
     expect(await record(sent)).toEqual({ applied: true, messageId: null, customerOptedOut: false });
     expect(await db.statusCallback.count({ where: { messageSid: sid } })).toBe(1);
     expect(await statusEventsOf(message.id)).toHaveLength(1);
+  });
+});
+
+describe('recordKnownStatusCallback (the status webhook records callbacks about stored SIDs itself)', () => {
+  it('records a callback about a stored SID exactly as the workflow activity would', async () => {
+    const { sid, message } = await outbound({ status: 'queued' });
+    const delivered = report(sid, 'delivered');
+    expect(await recordKnownStatusCallback(db, delivered)).toEqual({ applied: true, messageId: message.id, customerOptedOut: false });
+    expect(await db.message.findUniqueOrThrow({ where: { id: message.id } })).toMatchObject({ status: 'delivered' });
+    expect(await db.statusCallback.findUniqueOrThrow({ where: { id: delivered.callbackId } })).toMatchObject({ applied: true, matched: true });
+    expect(await statusEventsOf(message.id)).toHaveLength(1);
+  });
+
+  it('writes nothing for a SID it does not know, so a callback that beat our write of the SID is not filed as unmatched', async () => {
+    const { customer } = await outbound({ status: 'sending', sid: null });
+    const early = report(newSid(), 'sent');
+    expect(await recordKnownStatusCallback(db, early)).toBeUndefined();
+    expect(await db.statusCallback.count({ where: { id: early.callbackId } })).toBe(0);
+    expect(await db.contact.findUniqueOrThrow({ where: { phoneNumber: customer } })).toMatchObject({ optedOut: false });
+  });
+
+  it('tells the workflow, when it records the same callback after the webhook, what the webhook recorded: an opt-out and a failure', async () => {
+    const { sid, message } = await outbound({ status: 'sent' });
+    const refused = report(sid, 'failed', { errorCode: 21610 });
+    expect(await recordKnownStatusCallback(db, refused)).toEqual({ applied: true, messageId: message.id, customerOptedOut: true });
+    // The workflow's activity, signalled by the webhook: nothing written twice, the same verdict.
+    expect(await activity()(refused)).toEqual({ applied: true, messageId: null, customerOptedOut: true });
+    expect(await db.statusCallback.count({ where: { id: refused.callbackId } })).toBe(1);
+    expect(await statusEventsOf(message.id)).toHaveLength(1);
+  });
+
+  it('does not call an opt-out what a 21610 about no message of ours was', async () => {
+    const unknown = report(newSid(), 'failed', { errorCode: 21610 });
+    await recordStatusCallback(db, unknown);
+    expect(await recordKnownStatusCallback(db, unknown)).toEqual({ applied: false, messageId: null, customerOptedOut: false });
   });
 });
 

@@ -18,6 +18,8 @@ export interface RecordedStatus {
 interface RecordedRow {
   /** The callback's audit row was there already (a re-run, or the other recorder): its `applied`. */
   seen_applied: boolean | null;
+  /** That row's error 21610 on a message of ours: the customer opted out through it. */
+  seen_opted_out: boolean | null;
   /** Written by this statement: whether it moved the message. Null when it wrote nothing. */
   written_applied: boolean | null;
   message_id: string | null;
@@ -35,13 +37,29 @@ interface RecordedRow {
  * audit row, contact), so they cannot deadlock either.
  */
 export async function recordStatusCallback(db: Database, report: StatusCallbackReport): Promise<RecordedStatus> {
+  const recorded = await writeStatusCallback(db, report, { onlyKnown: false });
+  if (!recorded) throw new Error('recording a status callback wrote nothing');
+  return recorded;
+}
+
+/**
+ * The status webhook's common path: records the callback exactly as `recordStatusCallback` does
+ * when its MessageSid is one of our stored messages (or the callback was recorded before), and
+ * writes nothing — answering undefined — otherwise, so the caller can still hand a callback that
+ * beat our write of the SID to the conversation's workflow instead of filing it as unmatched.
+ */
+export async function recordKnownStatusCallback(db: Database, report: StatusCallbackReport): Promise<RecordedStatus | undefined> {
+  return writeStatusCallback(db, report, { onlyKnown: true });
+}
+
+async function writeStatusCallback(db: Database, report: StatusCallbackReport, options: { onlyKnown: boolean }): Promise<RecordedStatus | undefined> {
   const receivedAt = utcTimestamp(new Date(report.receivedAt));
   const notBefore = statusesNotBefore(report.status);
   const errorCode = report.errorCode ?? null;
   const optsOut = report.errorCode === OPTED_OUT_ERROR_CODE;
   const [row] = await db.$queryRaw<RecordedRow[]>`
     WITH seen AS (
-      SELECT applied FROM status_callbacks WHERE id = ${report.callbackId}
+      SELECT applied, matched AND error_code = ${OPTED_OUT_ERROR_CODE} AS opted_out FROM status_callbacks WHERE id = ${report.callbackId}
     ), target AS (
       SELECT id, to_number FROM messages WHERE twilio_sid = ${report.messageSid}
     ), moved AS (
@@ -58,7 +76,7 @@ export async function recordStatusCallback(db: Database, report: StatusCallbackR
              -- False also when the callback raced our own write of the SID; the audit row says so.
              EXISTS (SELECT 1 FROM target),
              ${JSON.stringify(report.payload)}::jsonb, ${receivedAt}
-      WHERE NOT EXISTS (SELECT 1 FROM seen)
+      WHERE NOT EXISTS (SELECT 1 FROM seen) AND (${!options.onlyKnown} OR EXISTS (SELECT 1 FROM target))
       ON CONFLICT (id) DO NOTHING
       RETURNING applied
     ), event AS (
@@ -75,6 +93,7 @@ export async function recordStatusCallback(db: Database, report: StatusCallbackR
       RETURNING id
     )
     SELECT (SELECT applied FROM seen) AS seen_applied,
+           (SELECT opted_out FROM seen) AS seen_opted_out,
            (SELECT applied FROM audit) AS written_applied,
            (SELECT id FROM target) AS message_id,
            ${notifyEachSql('event')} AS notified,
@@ -83,10 +102,13 @@ export async function recordStatusCallback(db: Database, report: StatusCallbackR
   if (row.written_applied !== null) {
     return { applied: row.written_applied, messageId: row.message_id, customerOptedOut: optsOut && row.message_id !== null };
   }
-  if (row.seen_applied !== null) return { applied: row.seen_applied, messageId: null, customerOptedOut: false };
+  // Recorded before (the webhook recorded it and handed it on, or a re-run): what it did then,
+  // so the workflow learns of an opt-out or a failure it did not record itself.
+  if (row.seen_applied !== null) return { applied: row.seen_applied, messageId: null, customerOptedOut: row.seen_opted_out === true };
+  if (options.onlyKnown && row.message_id === null) return undefined;
   // The other recorder of this callback committed its row while this statement ran.
-  const stored = await db.statusCallback.findUniqueOrThrow({ where: { id: report.callbackId }, select: { applied: true } });
-  return { applied: stored.applied, messageId: null, customerOptedOut: false };
+  const stored = await db.statusCallback.findUniqueOrThrow({ where: { id: report.callbackId }, select: { applied: true, matched: true, errorCode: true } });
+  return { applied: stored.applied, messageId: null, customerOptedOut: stored.matched === true && stored.errorCode === OPTED_OUT_ERROR_CODE };
 }
 
 /**

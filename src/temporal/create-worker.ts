@@ -35,14 +35,24 @@ export interface ConversationWorkerOptions {
   shutdownGraceSeconds?: number;
 }
 
+/**
+ * How long a send's first attempt (a local activity, which keeps its workflow task open) waits
+ * for Twilio before giving up and leaving the send to the retried activity. Twilio answers a
+ * Messages POST in well under a second; below the local activity's own 5 s timeout, so the
+ * request is over before the activity is.
+ */
+const FIRST_SEND_ATTEMPT_TIMEOUT_MS = 3_000;
+
 /** After the grace period, how long cancelled activities get to stop before the worker gives up on them. */
 const SHUTDOWN_FORCE_AFTER_GRACE_MS = 5_000;
 
 export async function createConversationWorker(options: ConversationWorkerOptions): Promise<Worker> {
   const restClient = createTwilioRestClient(options.twilio);
+  const firstAttemptClient = createTwilioRestClient(options.twilio, { timeoutMs: FIRST_SEND_ATTEMPT_TIMEOUT_MS });
   const activities = createActivities({
     db: options.db,
     sendSms: createSmsSender(restClient, options.twilio),
+    sendSmsFirstAttempt: createSmsSender(firstAttemptClient, options.twilio),
     findSentSms: createSentSmsFinder(restClient),
     fetchMessageStatus: createMessageStatusFetcher(restClient),
     statusCallbackUrl: options.statusCallbackUrl,

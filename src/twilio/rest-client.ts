@@ -8,8 +8,11 @@ type RequestOptions<TData> = Parameters<RequestClientInstance['request']>[0] & {
 
 /** Rewrites every https://*.twilio.com URL onto `baseUrl`, keeping path and query. */
 class RebasedRequestClient extends twilio.RequestClient {
-  constructor(private readonly baseUrl: URL) {
-    super({ keepAlive: true });
+  constructor(
+    private readonly baseUrl: URL,
+    timeout: number | undefined,
+  ) {
+    super({ keepAlive: true, ...(timeout ? { timeout } : {}) });
   }
 
   override request<TData>(opts: RequestOptions<TData>) {
@@ -23,9 +26,15 @@ class RebasedRequestClient extends twilio.RequestClient {
 
 export type TwilioRestClient = ReturnType<typeof twilio>;
 
-export function createTwilioRestClient(config: TwilioConfig): TwilioRestClient {
+export interface RestClientOptions {
+  /** Per-request timeout in ms; twilio-node's default (30 s) when absent. */
+  timeoutMs?: number;
+}
+
+export function createTwilioRestClient(config: TwilioConfig, options: RestClientOptions = {}): TwilioRestClient {
+  const timeout = options.timeoutMs;
   const httpClient = config.apiBaseUrl
-    ? new RebasedRequestClient(new URL(config.apiBaseUrl))
-    : new twilio.RequestClient({ keepAlive: true });
+    ? new RebasedRequestClient(new URL(config.apiBaseUrl), timeout)
+    : new twilio.RequestClient({ keepAlive: true, ...(timeout ? { timeout } : {}) });
   return twilio(config.accountSid, config.authToken, { httpClient, autoRetry: false });
 }

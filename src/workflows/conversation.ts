@@ -71,7 +71,8 @@ import {
   type Change,
 } from './conversation-changes.ts';
 import type { SendMessageInput } from '../activities/outbound-activities.ts';
-import { applicationFailureOf, db, failureType, twilio } from './activity-proxies.ts';
+import { applicationFailureOf, db as dbActivities, failureType, twilio, twilioFirstAttempt as localSendActivities, twilioRetries } from './activity-proxies.ts';
+import { LocalActivityTurns } from './local-activity-turns.ts';
 import { describeFailure, explainSendFailure } from './failure-words.ts';
 import { Outbox, outcomeWithin, type SendOutcome } from './outbox.ts';
 import { Patches } from './patches.ts';
@@ -109,6 +110,13 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
   // Runs from before the clocks (scheduled sends, SLA, auto-close) never keep them, so their
   // histories replay as they were; asked once, first, never from a validator.
   const timekeeping = patched(Patches.ConversationTimers);
+  // Likewise for a send's local first attempt: older runs send through the normal activity only.
+  const localFirstSend = patched(Patches.LocalFirstSend);
+  // With local sends the outbox calls local activities alongside the job queue: they take turns
+  // (local-activity-turns.ts). Older runs had only one fiber calling them and keep their order.
+  const turns = new LocalActivityTurns();
+  const db = localFirstSend ? turns.oneAtATime(dbActivities) : dbActivities;
+  const twilioFirstAttempt = turns.oneAtATime(localSendActivities);
   const { businessNumber, customerNumber } = input;
   const { workflowId } = workflowInfo();
   const state = input.carried ?? initialState();
@@ -774,7 +782,7 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
   /** The outbox's sender: Twilio's answer, or the reason the message was not sent. Never throws. */
   async function deliver(input: SendMessageInput): Promise<SendOutcome> {
     try {
-      return { ok: true, result: await twilio.sendMessage(input) };
+      return { ok: true, result: await sendThroughTwilio(input) };
     } catch (error) {
       const type = failureType(error);
       if (type !== FailureType.CustomerOptedOut) noteDeliveryFailure();
@@ -786,6 +794,24 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
         });
       }
       return { ok: false, error };
+    }
+  }
+
+  /**
+   * One local attempt first (the common case: Twilio answers in well under a second); anything
+   * that may succeed later — 429, 5xx, no answer, a database hiccup — goes on to the normal
+   * activity and its minutes of backoff. The activity is idempotent by clientRef: the retry
+   * finds the stored row, and one left `sending` is looked up at Twilio before sending again.
+   */
+  async function sendThroughTwilio(input: SendMessageInput): Promise<OutboundMessageResult> {
+    if (!localFirstSend) return twilio.sendMessage(input);
+    try {
+      return await twilioFirstAttempt.sendMessage(input);
+    } catch (error) {
+      const type = failureType(error);
+      if (type === FailureType.CustomerOptedOut || type === FailureType.TwilioRejected) throw error;
+      log.info('first send attempt failed; retrying as an activity', { clientRef: input.clientRef, error: String(error) });
+      return twilioRetries.sendMessage(input);
     }
   }
 

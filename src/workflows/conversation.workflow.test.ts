@@ -269,7 +269,12 @@ describe('a Twilio outage freezes nothing', () => {
     const { store } = talk;
     try {
       const twilioBack = gate();
-      store.hooks.sendMessage = () => twilioBack.wait;
+      // The local first attempt gives up when Twilio does not answer (its HTTP timeout, 3 s in the
+      // worker; at once here); the retries, normal activities, hang until Twilio is back.
+      store.hooks.sendMessage = (_input, attempt) => {
+        if (attempt === 1) throw quickRetryableFailure('TwilioSendError', 'Twilio did not answer within the first attempt\'s timeout');
+        return twilioBack.wait;
+      };
       await talk.text('help');
       await waitFor('the auto-reply to be handed to Twilio', () => store.calls.includes('sendMessage'));
 
@@ -286,6 +291,63 @@ describe('a Twilio outage freezes nothing', () => {
       twilioBack.open();
       await settled(talk.handle);
       expect(store.delivered().map((send) => send.body)).toEqual(['An agent will follow up.', 'On it']);
+    } finally {
+      await talk.stop();
+    }
+  });
+});
+
+describe('sending', () => {
+  it('sends in one local activity when Twilio answers: no activity task, no extra workflow task', async () => {
+    const talk = await conversation();
+    try {
+      await talk.text('help');
+      await settled(talk.handle);
+      expect(talk.store.delivered().map((send) => send.attempts)).toEqual([1]);
+      const history = await talk.handle.fetchHistory();
+      const scheduled = (history.events ?? []).filter((event) => event.activityTaskScheduledEventAttributes);
+      expect(scheduled).toEqual([]);
+    } finally {
+      await talk.stop();
+    }
+  });
+
+  it('replays a run whose sends overlap the next texts\' stores (local activities take turns)', async () => {
+    const unlimited = new FakeConversationStore();
+    unlimited.settings = { ...unlimited.settings, autoReplyLimit: 100 };
+    const talk = await conversation(unlimited, { worker: false });
+    const { store } = talk;
+    try {
+      // Sends finish at uneven times, so without turns a send's result and a store's would
+      // reach the workflow in another order the first time than on replay.
+      const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+      store.hooks.sendMessage = (_input, attempt) => pause(attempt === 1 ? 40 + Math.random() * 40 : 0);
+      store.hooks.recordInbound = () => pause(Math.random() * 20);
+      // Queued before a worker polls: the run meets them all in its first activation.
+      for (let index = 0; index < 6; index++) await talk.text('help');
+      await talk.startWorker();
+      await settled(talk.handle);
+      expect(store.delivered()).toHaveLength(6);
+      const history = await talk.handle.fetchHistory();
+      await Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, history, talk.handle.workflowId);
+    } finally {
+      await talk.stop();
+    }
+  });
+
+  it('goes on to the retried activity when the first attempt fails, and sends once', async () => {
+    const talk = await conversation();
+    const { store } = talk;
+    try {
+      store.hooks.sendMessage = (_input, attempt) => {
+        if (attempt <= 2) throw quickRetryableFailure('TwilioSendError', 'Twilio returned 503');
+      };
+      await talk.text('help');
+      await settled(talk.handle);
+      expect(store.delivered().map((send) => send.attempts)).toEqual([3]);
+      const history = await talk.handle.fetchHistory();
+      const scheduled = (history.events ?? []).flatMap((event) => event.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
+      expect(scheduled).toEqual(['sendMessage']);
     } finally {
       await talk.stop();
     }

@@ -20,4 +20,6 @@ export const Patches = {
   EndEmptyRuns: 'end-empty-runs-v1',
   /** The conversation's clocks: scheduled sends, the response-time SLA, auto-close, opening hours. */
   ConversationTimers: 'conversation-timers-v1',
+  /** A send's first attempt is a local activity; only a retryable failure goes on to the normal one. */
+  LocalFirstSend: 'local-first-send-v1',
 } as const;

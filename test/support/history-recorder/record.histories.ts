@@ -218,7 +218,8 @@ async function writeSet(): Promise<void> {
     label: LABEL,
     commit: git('rev-parse', 'HEAD'),
     commitSubject: git('log', '-1', '--format=%s'),
-    uncommittedChanges: git('status', '--porcelain', '--untracked-files=no').split('\n').filter(Boolean),
+    // Not trimmed: the first line's status column can start with a space (" M README.md").
+    uncommittedChanges: execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: REPO_ROOT, encoding: 'utf8' }).split('\n').filter(Boolean),
     recordedAt: new Date().toISOString(),
     temporalSdk: sdk.version,
     suggestContinueAsNewAfterEvents: suggestAfter,
@@ -450,6 +451,27 @@ const SHAPES: Shape[] = [
       expect(runEnding(run!)).toBe('completed');
       const fired = run!.events.filter((event) => eventTypeName(event) === 'TimerFired');
       expect(fired.length, 'no timer fired').toBeGreaterThanOrEqual(3);
+    },
+  },
+  {
+    // From v4 (local-first-send-v1): the usual send is one local activity; this is the other path.
+    name: 'send-retried-undelivered',
+    runs: [
+      "A text answered by a rule whose first send attempt (a local activity) meets Twilio's 503, so the send is retried as a normal activity and accepted; the reply is then undelivered, and that status callback (recorded by the webhook) is signalled to the workflow, which stamps LastDeliveryFailure. Still running.",
+    ],
+    async drive() {
+      const customer = newCustomerNumber();
+      stack.emulator.setDeliveryOutcome(customer, 'undelivered');
+      stack.emulator.failNextSends(1, 503);
+      await textIn(customer, 'documents');
+      return customer;
+    },
+    check([run]) {
+      expect(runEnding(run!)).toBe('running');
+      const scheduled = run!.events.filter((event) => eventTypeName(event) === 'ActivityTaskScheduled');
+      expect(scheduled, 'the send was not retried as an activity').toHaveLength(1);
+      const signals = run!.events.filter((event) => eventTypeName(event) === 'WorkflowExecutionSignaled').map((event) => JSON.stringify(event));
+      expect(signals.filter((signal) => signal.includes('statusCallback')), 'the undelivered callback was not signalled').toHaveLength(1);
     },
   },
   {
