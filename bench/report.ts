@@ -205,7 +205,8 @@ export function formatResults(results: BenchResults): string {
     );
   }
   for (const profile of results.historyProfiles) {
-    const activities = Object.entries(profile.activities).map(([name, count]) => `${name}×${count}`).join(', ');
+    // Local activities are markers, not activity tasks: a send that Twilio answered at once has none.
+    const activities = Object.entries(profile.activities).map(([name, count]) => `${name}×${count}`).join(', ') || 'none (local activities only)';
     out.push(
       `History of a conversation with ${profile.inboundTexts} text${profile.inboundTexts === 1 ? '' : 's'} (each answered, 2 status callbacks each): ` +
         `${profile.events} events, ${profile.workflowTasks} workflow tasks, ${profile.signals} signals, activities ${activities}`,
