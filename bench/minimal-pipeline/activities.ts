@@ -8,15 +8,31 @@ import type { MinimalStatus, MinimalText } from './messages.ts';
 export const MINIMAL_TEXT_TABLE = 'bench_minimal_text';
 export const MINIMAL_STATUS_TABLE = 'bench_minimal_status';
 
-/** The trivial keyword rule: the bench's text ("documents please") always gets this reply. */
-export function pickReply(body: string): string | null {
-  return /\bdocuments?\b/i.test(body) ? 'Please send your documents to docs@example.com.' : null;
+/** The trivial keyword rule: the bench's text ("documents please") always gets `reply`. */
+export function pickReply(body: string, reply: string): string | null {
+  return /\bdocuments?\b/i.test(body) ? reply : null;
+}
+
+/**
+ * The reply the product sends to "documents please" (the seeded Documents rule's text), read once
+ * at start: the same body costs the emulator (and Twilio's segment count) the same on both sides —
+ * a 137-character reply takes the emulator's segment calculator ≈ 4× as long as a 47-character one.
+ */
+export async function productDocumentsReply(db: Database): Promise<string> {
+  const rows = await db.$queryRawUnsafe<Array<{ response: string }>>(
+    `SELECT response FROM auto_response_rules WHERE active AND 'documents' = ANY(keywords) ORDER BY priority LIMIT 1`,
+  );
+  const reply = rows[0]?.response;
+  if (!reply) throw new Error('no active auto-response rule answers "documents": the benchmark needs the seeded Documents rule');
+  return reply;
 }
 
 export interface MinimalDependencies {
   db: Database;
   twilio: TwilioRestClient;
   statusCallbackUrl: string;
+  /** What it answers "documents" with (see productDocumentsReply). */
+  replyBody: string;
 }
 
 export async function createMinimalTables(db: Database): Promise<void> {
@@ -40,7 +56,7 @@ export async function dropMinimalTables(db: Database): Promise<void> {
   await db.$executeRawUnsafe(`DROP TABLE IF EXISTS ${MINIMAL_TEXT_TABLE}, ${MINIMAL_STATUS_TABLE}`);
 }
 
-export function createMinimalActivities({ db, twilio, statusCallbackUrl }: MinimalDependencies) {
+export function createMinimalActivities({ db, twilio, statusCallbackUrl, replyBody }: MinimalDependencies) {
   return {
     /** Store the text, pick a reply, send it: one INSERT and one Messages API POST. */
     async storeDecideSend(text: MinimalText): Promise<void> {
@@ -50,7 +66,7 @@ export function createMinimalActivities({ db, twilio, statusCallbackUrl }: Minim
         text.from,
         text.body,
       );
-      const reply = pickReply(text.body);
+      const reply = pickReply(text.body, replyBody);
       if (reply) await twilio.messages.create({ to: text.from, from: text.to, body: reply, statusCallback: statusCallbackUrl });
     },
     /** Keep the callback: one INSERT. */

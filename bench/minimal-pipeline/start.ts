@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
 import type { BenchStack } from '../bench-stack.ts';
 import { createTwilioRestClient } from '../../src/twilio/rest-client.ts';
-import { countMinimalRows, createMinimalActivities, createMinimalTables, dropMinimalTables } from './activities.ts';
+import { countMinimalRows, createMinimalActivities, createMinimalTables, dropMinimalTables, productDocumentsReply } from './activities.ts';
 import { MINIMAL_INBOUND_PATH, MINIMAL_STATUS_PATH, startMinimalWebhookServer } from './webhook-server.ts';
 
 const WORKFLOWS_PATH = fileURLToPath(new URL('./workflow.ts', import.meta.url));
@@ -39,6 +39,7 @@ export async function startMinimalPipeline(stack: BenchStack): Promise<MinimalPi
       db: system.db,
       twilio: createTwilioRestClient(system.twilio),
       statusCallbackUrl: server.baseUrl + MINIMAL_STATUS_PATH,
+      replyBody: await productDocumentsReply(system.db),
     }),
   });
   const running = worker.run();
