@@ -35,7 +35,7 @@ afterAll(async () => {
 });
 
 /** Another API process on the same database and Temporal: what a second replica would be. */
-async function startReplica(): Promise<RunningApi> {
+async function startReplica(options: { liveStreamRecheckMs?: number } = {}): Promise<RunningApi> {
   const port = await freePort();
   const replica = await startApiServer({
     db: stack.db,
@@ -49,6 +49,7 @@ async function startReplica(): Promise<RunningApi> {
     host: '127.0.0.1',
     port,
     log: createLogger('silent'),
+    ...options,
   });
   replicas.push(replica);
   return replica;
@@ -310,6 +311,23 @@ describe('resuming with Last-Event-ID', () => {
 });
 
 describe('shutdown', () => {
+  it('ends an open stream once its agent is deactivated, and a reconnect is refused', async () => {
+    const replica = await startReplica({ liveStreamRecheckMs: 200 });
+    const admin = await createTestAgent(stack.db, 'admin', 'Supervisor');
+    const leaving = await createTestAgent(stack.db, 'agent', 'Leaving agent');
+    const kept = await stream(replica.listenUrl, '', { token: agent.token });
+    const client = await stream(replica.listenUrl, '', { token: leaving.token });
+    await waitFor('the opening comment', () => client.parser.comments.includes('connected'), 2_000);
+    const deactivated = await requestJson(replica.listenUrl, 'POST', `/api/agents/${leaving.id}/deactivate`, { token: admin.token });
+    expect(deactivated.status).toBe(200);
+    await client.waitForEnd(5_000);
+    // The other agent's stream went through the same checks and stays open.
+    expect(kept.ended).toBe(false);
+    const again = await openSse(`${replica.listenUrl}/api/events`, { token: leaving.token });
+    openClients.push(again);
+    expect(again.status).toBe(401);
+  });
+
   it('ends open streams when the API server closes', async () => {
     const replica = await startReplica();
     const client = await stream(replica.listenUrl);

@@ -21,5 +21,7 @@ export interface ApiDeps {
   sessionTtlHours?: number;
   /** Limits of GET …/media fetches (default: 10 s, 5 MB, 3 redirects). */
   mediaLimits?: Partial<MediaFetchLimits>;
+  /** How often an open live-event stream re-checks its credential, in ms (default 30 s). */
+  liveStreamRecheckMs?: number;
   log: Logger;
 }

@@ -31,6 +31,8 @@ export interface ApiServerOptions {
   sessionTtlHours?: number;
   /** Limits of media fetches (default: 10 s, 5 MB, 3 redirects). */
   mediaLimits?: Partial<MediaFetchLimits>;
+  /** How often an open live-event stream re-checks its credential, in ms (default 30 s). */
+  liveStreamRecheckMs?: number;
   webhookBodyLimit: string;
   host: string;
   port: number;
@@ -77,6 +79,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     publicBaseUrl: options.publicBaseUrl,
     sessionTtlHours: options.sessionTtlHours,
     mediaLimits: options.mediaLimits,
+    liveStreamRecheckMs: options.liveStreamRecheckMs,
     webhookBodyLimit: options.webhookBodyLimit,
     log: options.log,
   });

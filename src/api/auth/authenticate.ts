@@ -106,3 +106,18 @@ export async function authenticate(
   }
   return agent;
 }
+
+/**
+ * Whether the credential a long-lived request (the live-event stream) was let in with still
+ * holds: the token not revoked, the session not ended or expired, the agent still active. Reads
+ * only: it neither extends the session nor sets headers (the stream's are sent already).
+ */
+export async function credentialStillHolds(db: Database, ctx: Context, options: AuthenticateOptions = {}): Promise<boolean> {
+  const token = options.sessionOnly ? undefined : bearerToken(ctx, options.allowQueryToken ?? false);
+  if (token) {
+    const found = await db.agentToken.findUnique({ where: { tokenHash: hashToken(token) }, select: { revokedAt: true, agent: { select: { active: true } } } });
+    return !!found && !found.revokedAt && found.agent.active;
+  }
+  const cookie = sessionCookieOf(ctx);
+  return cookie ? (await findLiveSession(db, cookie)) !== undefined : false;
+}

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { LIVE_EVENT_TYPES } from '../../shared/live-events.ts';
 import type { ApiDeps } from '../api-deps.ts';
+import { credentialStillHolds } from '../auth/authenticate.ts';
 import { createSseConnection } from '../live-events/sse-connection.ts';
 import { formatLiveEvent, formatReset } from '../live-events/sse-format.ts';
 import type { ApiRoutes } from '../routing/api-routes.ts';
@@ -12,6 +13,11 @@ import { textField } from '../routing/text-field.ts';
 const HEARTBEAT_MS = 15_000;
 const RETRY_MS = 2_000;
 const MAX_BUFFERED_BYTES = 1024 * 1024;
+/**
+ * An open stream outlives the check that let it in: a deactivated agent, a revoked token or an
+ * ended session must stop receiving events, not only fail at the next request.
+ */
+const CREDENTIAL_RECHECK_MS = 30_000;
 /** Live event ids are PostgreSQL bigints: decimals up to 2^63 - 1, one pattern for check and document. */
 const EVENT_ID_PATTERN = decimalAtMost('9223372036854775807');
 const NOT_AN_EVENT_ID = 'must be a live event id (a decimal number)';
@@ -72,6 +78,8 @@ const STREAM_DESCRIPTION = [
   'reconnects) or `?lastEventId=`, the events after that id are replayed first (at most the last 1000, at most',
   '24 h old), then live ones follow with no gap and no duplicate. When the history cannot cover the gap, an',
   '`event: reset` (data `{ reason, resumeAfterId }`) comes first: refetch what you show.',
+  'The stream ends when its credential stops holding (token revoked, session ended or expired, agent',
+  'deactivated; checked every 30 s): reconnecting then answers 401.',
 ].join(' ');
 
 export function registerEventRoutes(routes: ApiRoutes, deps: ApiDeps): void {
@@ -125,6 +133,19 @@ export function registerEventRoutes(routes: ApiRoutes, deps: ApiDeps): void {
         },
       );
       connection.onClose(unsubscribe);
+      const recheck = setInterval(() => {
+        credentialStillHolds(deps.db, ctx, { allowQueryToken: true }).then(
+          (holds) => {
+            if (holds) return;
+            deps.log.info('live-event stream closed: its credential no longer holds');
+            connection.close();
+          },
+          // The database did not answer: keep the stream; the next check decides.
+          (error: unknown) => deps.log.warn({ err: error }, 'could not re-check a live-event stream\'s credential'),
+        );
+      }, deps.liveStreamRecheckMs ?? CREDENTIAL_RECHECK_MS);
+      recheck.unref();
+      connection.onClose(() => clearInterval(recheck));
       connection.start();
       return undefined;
     },
