@@ -71,7 +71,7 @@ import {
   type Change,
 } from './conversation-changes.ts';
 import type { SendMessageInput } from '../activities/outbound-activities.ts';
-import { applicationFailureOf, db as dbActivities, failureType, twilio, twilioFirstAttempt as localSendActivities, twilioRetries } from './activity-proxies.ts';
+import { db as dbActivities, failureType, twilio, twilioFirstAttempt as localSendActivities, twilioRetries } from './activity-proxies.ts';
 import { LocalActivityTurns } from './local-activity-turns.ts';
 import { describeFailure, explainSendFailure } from './failure-words.ts';
 import { Outbox, outcomeWithin, type SendOutcome } from './outbox.ts';

@@ -57,9 +57,15 @@ function sameSecret(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-async function byToken(db: Database, token: string): Promise<AuthenticatedAgent> {
+/** The token's row with its agent, if the token is known, not revoked and its agent active. */
+async function liveToken(db: Database, token: string) {
   const found = await db.agentToken.findUnique({ where: { tokenHash: hashToken(token) }, include: { agent: true } });
-  if (!found || found.revokedAt || !found.agent.active) throw unauthorized('The token is invalid, revoked, or belongs to a deactivated agent');
+  return found && !found.revokedAt && found.agent.active ? found : undefined;
+}
+
+async function byToken(db: Database, token: string): Promise<AuthenticatedAgent> {
+  const found = await liveToken(db, token);
+  if (!found) throw unauthorized('The token is invalid, revoked, or belongs to a deactivated agent');
   const { agent } = found;
   return { id: agent.id, name: agent.name, email: agent.email, role: agent.role, via: 'token', tokenId: found.id };
 }
@@ -114,10 +120,7 @@ export async function authenticate(
  */
 export async function credentialStillHolds(db: Database, ctx: Context, options: AuthenticateOptions = {}): Promise<boolean> {
   const token = options.sessionOnly ? undefined : bearerToken(ctx, options.allowQueryToken ?? false);
-  if (token) {
-    const found = await db.agentToken.findUnique({ where: { tokenHash: hashToken(token) }, select: { revokedAt: true, agent: { select: { active: true } } } });
-    return !!found && !found.revokedAt && found.agent.active;
-  }
+  if (token) return (await liveToken(db, token)) !== undefined;
   const cookie = sessionCookieOf(ctx);
   return cookie ? (await findLiveSession(db, cookie)) !== undefined : false;
 }

@@ -68,7 +68,11 @@ export function registerOpenApiRoutes(routes: ApiRoutes, info: { version: string
       body: { content: { 'application/x-www-form-urlencoded': { schema: statusForm } }, required: true },
     },
     responses: {
-      204: { description: 'Handed to the conversation, or recorded (a message not ours, or Temporal unreachable)' },
+      204: {
+        description:
+          'Recorded (a message of ours, its conversation told only of an opt-out or a failure; a message not ours; or Temporal unreachable), ' +
+          'or handed to the conversation when the message\'s SID is not stored yet',
+      },
       ...webhookErrors,
       503: error('Neither Temporal nor the database could take it (service_unavailable, database_unavailable)'),
     },
