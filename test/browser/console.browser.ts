@@ -152,6 +152,8 @@ describe('the agent console in Chromium', () => {
     await sent.getByText('Ada Lovelace').waitFor();
     await sent.locator('[data-testid="delivery-status"][data-status="delivered"]').waitFor({ timeout: DELIVERED_WITHIN_MS });
     expect(sentTo(parcelCustomer).map((message) => message.body)).toEqual([CANNED.body]);
+    // Answered seconds after the text: said as such, not rounded up to a minute.
+    await adaPage.getByText('Answered by Ada Lovelace within a minute').waitFor();
     await expectAccessible(adaPage, 'conversation');
     await screenshot(adaPage, '04-conversation-delivered');
 

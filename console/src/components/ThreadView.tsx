@@ -3,7 +3,7 @@
 // in time order. Customer text is always rendered as text (Preact escapes it), never as HTML.
 import type { ThreadItem } from '../api/types';
 import type { Permission } from '../lib/permissions';
-import { clockTime, preciseClockTime } from '../lib/time';
+import { clockTime, durationWords, preciseClockTime } from '../lib/time';
 import { deliveryErrorWords } from '../lib/twilio-errors';
 import { ScheduledMessage } from './ScheduledMessage';
 
@@ -187,7 +187,8 @@ function describeEvent(event: AuditEvent): string {
     case 'attention_cleared':
       return `Attention cleared${byText}`;
     case 'responded': {
-      const waited = typeof data.waitedSeconds === 'number' ? ` after ${Math.max(1, Math.round(data.waitedSeconds / 60))} min` : '';
+      // A wait under a minute reads "within a minute", not "after 1 min".
+      const waited = typeof data.waitedSeconds !== 'number' ? '' : data.waitedSeconds < 60 ? ' within a minute' : ` after ${durationWords(data.waitedSeconds * 1000)}`;
       return `Answered${byText}${waited}${data.withinTarget === false ? ' (over the response-time target)' : ''}`;
     }
     case 'send_refused':

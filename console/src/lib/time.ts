@@ -2,7 +2,12 @@
 // and the conversion between the browser's datetime-local inputs and the API's ISO 8601.
 
 export function waitingFor(sinceIso: string, now: number): string {
-  const minutes = Math.floor((now - Date.parse(sinceIso)) / 60_000);
+  return durationWords(now - Date.parse(sinceIso));
+}
+
+/** "under a minute", "17 min", "2 h 5 min", "3 d 4 h": a span of time, rounded down. */
+export function durationWords(ms: number): string {
+  const minutes = Math.floor(ms / 60_000);
   if (minutes < 1) return 'under a minute';
   if (minutes < 60) return `${minutes} min`;
   const hours = Math.floor(minutes / 60);
