@@ -33,7 +33,7 @@ try {
   const twilio = required(config.twilio, 'TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN', 'the worker on its own');
   const temporal = temporalConnectionOptions(address, config.temporal);
   // The client connects on first use, so /readyz can ask it while PostgreSQL is not there yet.
-  const db = createDatabase(databaseUrl, { log });
+  const db = createDatabase(databaseUrl, { log, preparedStatements: config.database.preparedStatements });
   shutdown.add('database client', () => db.$disconnect());
   const metrics = createMetricsRegistry();
   const status = new WorkerStatus();

@@ -25,7 +25,7 @@ try {
   const twilio = required(config.twilio, 'TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN', 'the API on its own');
   const temporalConnection = temporalConnectionOptions(address, config.temporal);
   await migrateWhenAvailable(databaseUrl, { log, signal: shutdown.signal });
-  const db = createDatabase(databaseUrl, { log });
+  const db = createDatabase(databaseUrl, { log, preparedStatements: config.database.preparedStatements });
   shutdown.add('database client', () => db.$disconnect());
   const temporal = lazyTemporalClient(temporalConnection, config.temporal.namespace);
   shutdown.add('client connection', () => temporal.close());

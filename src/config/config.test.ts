@@ -25,7 +25,7 @@ describe('loadConfig', () => {
       logFormat: 'auto',
       api: { host: '127.0.0.1', port: 3000, baseUrl: 'http://localhost:3000', webhookBodyLimit: '64kb', sessionTtlHours: 12 },
       dataDir: '.data',
-      database: { url: undefined, embeddedPort: 5433 },
+      database: { url: undefined, embeddedPort: 5433, preparedStatements: true },
       temporal: {
         address: undefined,
         namespace: 'default',
@@ -195,6 +195,12 @@ describe('loadConfig: Temporal TLS and API key', () => {
     const config = loadConfig(ADDRESS);
     expect(config.temporal.tls).toBeUndefined();
     expect(config.temporal.apiKey).toBeUndefined();
+  });
+
+  it('prepares statements unless DATABASE_PREPARED_STATEMENTS is false, and refuses anything but true/false', () => {
+    expect(loadConfig({ DATABASE_PREPARED_STATEMENTS: 'false' }).database.preparedStatements).toBe(false);
+    expect(loadConfig({ DATABASE_PREPARED_STATEMENTS: ' true ' }).database.preparedStatements).toBe(true);
+    expect(configError({ DATABASE_PREPARED_STATEMENTS: 'off' }).message).toContain('DATABASE_PREPARED_STATEMENTS');
   });
 
   it('turns TLS on for mTLS files, a CA, an explicit TEMPORAL_TLS=true, or an API key', () => {

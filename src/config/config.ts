@@ -27,6 +27,7 @@ const envSchema = z.object({
   DATA_DIR: z.string().default('.data'),
   DATABASE_URL: optionalString,
   EMBEDDED_POSTGRES_PORT: port(5433),
+  DATABASE_PREPARED_STATEMENTS: optionalString.pipe(z.enum(['true', 'false']).default('true')),
 
   TEMPORAL_ADDRESS: optionalString,
   TEMPORAL_NAMESPACE: z.string().default('default'),
@@ -129,7 +130,7 @@ export interface Config {
   logFormat: Env['LOG_FORMAT'];
   api: { host: string; port: number; baseUrl: string; webhookBodyLimit: string; sessionTtlHours: number };
   dataDir: string;
-  database: { url?: string; embeddedPort: number };
+  database: { url?: string; embeddedPort: number; preparedStatements: boolean };
   temporal: TemporalSecurity & {
     address?: string;
     namespace: string;
@@ -182,7 +183,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       sessionTtlHours: env.SESSION_TTL_HOURS,
     },
     dataDir: env.DATA_DIR,
-    database: { url: env.DATABASE_URL, embeddedPort: env.EMBEDDED_POSTGRES_PORT },
+    database: { url: env.DATABASE_URL, embeddedPort: env.EMBEDDED_POSTGRES_PORT, preparedStatements: env.DATABASE_PREPARED_STATEMENTS === 'true' },
     temporal: {
       address: env.TEMPORAL_ADDRESS,
       namespace: env.TEMPORAL_NAMESPACE,

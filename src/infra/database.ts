@@ -1,6 +1,7 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../generated/prisma/client.ts';
 import type { Logger } from './logger.ts';
+import { statementNamer } from './statement-names.ts';
 import { describeError } from './wait-for-service.ts';
 
 export type Database = PrismaClient;
@@ -14,6 +15,12 @@ export interface DatabaseOptions {
    * the server is away fail (activities are retried by Temporal, API requests answer 5xx).
    */
   log?: Logger;
+  /**
+   * Name statements so each connection prepares them once (statement-names.ts). Default true;
+   * false for a pooler that cannot keep prepared statements (PgBouncer in transaction mode
+   * before 1.21): DATABASE_PREPARED_STATEMENTS=false.
+   */
+  preparedStatements?: boolean;
 }
 
 export function createDatabase(url: string, options: DatabaseOptions = {}): Database {
@@ -23,7 +30,12 @@ export function createDatabase(url: string, options: DatabaseOptions = {}): Data
     : undefined;
   const adapter = new PrismaPg(
     { connectionString: url, max: options.poolMax ?? 10 },
-    { onPoolError: onLost, onConnectionError: onLost },
+    {
+      onPoolError: onLost,
+      onConnectionError: onLost,
+      // The adapter's type says string; undefined (past the namer's limit) sends it unnamed.
+      ...(options.preparedStatements === false ? {} : { statementNameGenerator: statementNamer() as (query: { sql: string }) => string }),
+    },
   );
   return new PrismaClient({ adapter });
 }

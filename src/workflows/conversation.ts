@@ -112,6 +112,8 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
   const timekeeping = patched(Patches.ConversationTimers);
   // Likewise for a send's local first attempt: older runs send through the normal activity only.
   const localFirstSend = patched(Patches.LocalFirstSend);
+  // …and for an automatic message recorded by its send (only ever with the local first attempt).
+  const automaticSendRecordsItself = localFirstSend && patched(Patches.AutomaticSendRecordsItself);
   // With local sends the outbox calls local activities alongside the job queue: they take turns
   // (local-activity-turns.ts). Older runs had only one fiber calling them and keep their order.
   const turns = new LocalActivityTurns();
@@ -774,7 +776,7 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
       return { recorded: result, item: { outcome: { ok: true, result } } };
     }
     sentThroughOutbox = true;
-    const input: SendMessageInput = { clientRef: key, conversationId, from: businessNumber, to: customerNumber, ...request };
+    const input = outboundInput(conversationId, request, key);
     const recorded = await db.recordOutbound(input);
     return { recorded, item: outbox.add(input) };
   }
@@ -830,7 +832,33 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
 
   /** For automatic messages: queued, and a failure is recorded on the message, nothing more. */
   async function sendQuietly(request: OutboundRequest, key: string): Promise<void> {
-    await send(request, key).catch((error: unknown) => log.warn('automatic message not sent', { error: String(error) }));
+    const automatic = automaticSendRecordsItself && request.author !== 'agent';
+    await (automatic ? sendAutomatic(request, key) : send(request, key)).catch((error: unknown) =>
+      log.warn('automatic message not sent', { error: String(error) }),
+    );
+  }
+
+  /**
+   * An automatic message handed to an idle outbox skips its own recording: its send starts in
+   * this workflow task, and the send's first statement records it before Twilio is asked
+   * (outbound-claim.ts) — recorded before it is sent still, with one local activity and one
+   * statement fewer per auto-reply. Behind another send (a Twilio outage can hold the outbox
+   * for minutes) it is recorded `pending` at once as before, so agents see it waiting. Agents'
+   * and scheduled messages never come here: agents get the message's id at once, and a
+   * scheduled row is released by its record.
+   */
+  async function sendAutomatic(request: OutboundRequest, key: string): Promise<void> {
+    const conversationId = await ensureConversationId();
+    if (!outbox.isEmpty) {
+      await send(request, key);
+      return;
+    }
+    sentThroughOutbox = true;
+    outbox.add(outboundInput(conversationId, request, key));
+  }
+
+  function outboundInput(conversationId: string, request: OutboundRequest, clientRef: string): SendMessageInput {
+    return { clientRef, conversationId, from: businessNumber, to: customerNumber, ...request };
   }
 
   /** Records a change in the database: the conversation's columns, its audit event, its live event. */

@@ -312,6 +312,34 @@ describe('sending', () => {
     }
   });
 
+  it('lets an auto-reply be recorded by its own send when the outbox is idle, and records it first behind another send', async () => {
+    const talk = await conversation();
+    const { store } = talk;
+    try {
+      await talk.text('help');
+      await settled(talk.handle);
+      // The send's own statement recorded it (outbound-claim.ts): no separate record beforehand.
+      expect(store.calls.filter((name) => name === 'recordOutbound' || name === 'sendMessage')).toEqual(['sendMessage']);
+      expect(store.sends.map((send) => [send.author, send.status])).toEqual([['auto_response', 'sent']]);
+
+      // Twilio holds the next reply: the one after it is recorded `pending` at once, so agents
+      // see it waiting, and leaves once the first has gone.
+      const twilioAnswers = gate();
+      store.hooks.sendMessage = () => twilioAnswers.wait;
+      await talk.text('help');
+      await waitFor('the second reply to be in Twilio\'s hands', async () => store.calls.filter((name) => name === 'sendMessage').length === 2);
+      await talk.text('help');
+      await waitFor('the third reply to be recorded', async () => store.sends.length === 3);
+      expect(store.sends[2]).toMatchObject({ author: 'auto_response', status: 'pending', attempts: 0 });
+      expect(store.calls.filter((name) => name === 'recordOutbound')).toHaveLength(1);
+      twilioAnswers.open();
+      await settled(talk.handle);
+      expect(store.sends.map((send) => send.status)).toEqual(['sent', 'sent', 'sent']);
+    } finally {
+      await talk.stop();
+    }
+  });
+
   it('replays a run whose sends overlap the next texts\' stores (local activities take turns)', async () => {
     const unlimited = new FakeConversationStore();
     unlimited.settings = { ...unlimited.settings, autoReplyLimit: 100 };

@@ -22,4 +22,9 @@ export const Patches = {
   ConversationTimers: 'conversation-timers-v1',
   /** A send's first attempt is a local activity; only a retryable failure goes on to the normal one. */
   LocalFirstSend: 'local-first-send-v1',
+  /**
+   * An automatic message (auto-reply, opt-out confirmation, after-hours notice) sent while the
+   * outbox is idle is recorded by its send's own statement, not by a separate local activity first.
+   */
+  AutomaticSendRecordsItself: 'automatic-send-records-itself-v1',
 } as const;

@@ -178,7 +178,8 @@ export class FakeConversationStore {
       async sendMessage(input) {
         let send = store.sends.find((candidate) => candidate.clientRef === input.clientRef);
         if (!send) {
-          // Runs from before the outbox record inside the send itself.
+          // Runs from before the outbox, and automatic messages handed to an idle outbox, are
+          // recorded by the send itself (as the claim statement does).
           send = { clientRef: input.clientRef, body: input.body, author: input.author, ruleId: input.ruleId, agentId: input.agentId, status: 'pending', attempts: 0 };
           store.sends.push(send);
         }
