@@ -23,6 +23,10 @@ const REQUIRED = [
   // A send's local first attempt (local-first-send-v1), and the retried path with a signalled failure.
   'v4/first-text-auto-reply.json',
   'v4/send-retried-undelivered.json',
+  // Automatic messages recorded by their send (automatic-send-records-itself-v1), incl. an opt-out's confirmation.
+  'v5/first-text-auto-reply.json',
+  'v5/opt-out-opt-in.json',
+  'v5/send-retried-undelivered.json',
 ];
 
 const ALTERED_WORKFLOW = fileURLToPath(new URL('./fixtures/altered-conversation-workflow.ts', import.meta.url));
