@@ -29,6 +29,11 @@ export interface BenchOptions {
   drainSeconds: number;
   /** Offered rate (texts/s) of the product-versus-minimal-pipeline latency comparison. */
   compareRate: number;
+  /**
+   * Rounds of that comparison, alternating which pipeline goes first (product–minimal, then
+   * minimal–product, …); its figures are over every round's texts.
+   */
+  compareRounds: number;
   /** Samples per floor round trip, and texts per group in scenario 5's old/recent probe. */
   probes: number;
   scenarios: Set<ScenarioName>;
@@ -52,6 +57,8 @@ const USAGE = `npm run bench -- [options]
   --max-steps N           most steps tried (default 10; quick 3)
   --drain S               longest wait for outstanding replies after a phase (default 60; quick 10)
   --compare-rate N        texts/s of the product vs minimal pipeline latency comparison (default 10)
+  --compare-rounds N      rounds of that comparison, each pipeline --duration s per round, the
+                          order alternating (default 2; 1 with --quick)
   --probes N              samples per floor round trip / texts per probe group (default 100; quick 20)
   --no-profile            do not CPU-profile the main thread during throughput steps
   --only a,b              run only these scenarios: ${SCENARIOS.join(', ')}
@@ -85,6 +92,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       drain: { type: 'string' },
       probes: { type: 'string' },
       'compare-rate': { type: 'string' },
+      'compare-rounds': { type: 'string' },
       only: { type: 'string' },
       'no-profile': { type: 'boolean', default: false },
       'results-dir': { type: 'string' },
@@ -117,6 +125,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     maxSteps: Math.round(positive('max-steps', values['max-steps'], quick ? 3 : 10)),
     drainSeconds: positive('drain', values.drain, quick ? 10 : 60),
     compareRate: positive('compare-rate', values['compare-rate'], 10),
+    compareRounds: Math.max(1, Math.round(positive('compare-rounds', values['compare-rounds'], quick ? 1 : 2))),
     probes: Math.round(positive('probes', values.probes, quick ? 20 : 100)),
     scenarios,
     profile: !values['no-profile'],

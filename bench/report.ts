@@ -222,6 +222,11 @@ const xOrDash = (value: number | null) => (value === null ? '–' : `${value.toF
 const perText = (cpu: ComparedPhase['cpuMsPerMessage']) =>
   `${cpu.total.toFixed(0)} (${cpu.benchProcess.toFixed(0)}+${cpu.temporalServer?.toFixed(0) ?? '–'}${cpu.postgres !== null ? `+${cpu.postgres.toFixed(0)}` : ''})`;
 
+function roundsWords(rounds: number, seconds: number): string {
+  if (rounds === 1) return `${seconds} s each (product first)`;
+  return `${rounds} rounds of ${seconds} s each, the order alternating (product then minimal, then minimal then product${rounds > 2 ? ', …' : ''})`;
+}
+
 function formatComparison(comparison: MinimalComparisonResult, product: ThroughputResult | undefined): string {
   const out: string[] = [`6. Against the minimal pipeline of the same design (product ÷ minimal; 1.00× = as cheap as the design allows)`, `  minimal: ${comparison.pipeline}`];
   const { ratios } = comparison;
@@ -229,8 +234,8 @@ function formatComparison(comparison: MinimalComparisonResult, product: Throughp
   if (at) {
     const { product: p, minimal: m } = at;
     out.push(
-      `  same traffic at ${at.rate}/s for ${at.durationSeconds} s through each (product first): replies ${p.repliesReceived}/${p.repliesExpected} vs ${m.repliesReceived}/${m.repliesExpected}; ` +
-        `other processes ${p.otherCores.toFixed(2)} / ${m.otherCores.toFixed(2)} cores`,
+      `  same traffic at ${at.rate}/s through each, ${roundsWords(at.rounds, at.durationSeconds)}; figures over every round's texts: ` +
+        `replies ${p.repliesReceived}/${p.repliesExpected} vs ${m.repliesReceived}/${m.repliesExpected}; other processes ${p.otherCores.toFixed(2)} / ${m.otherCores.toFixed(2)} cores`,
       table([
         ['', 'ack p50', 'ack p99', 'reply p50', 'reply p95', 'reply p99', 'CPU ms/text (node+temporal[+pg])'],
         ['product', ms(p.ack.p50), ms(p.ack.p99), ms(p.reply.p50), ms(p.reply.p95), ms(p.reply.p99), perText(p.cpuMsPerMessage)],
@@ -246,6 +251,13 @@ function formatComparison(comparison: MinimalComparisonResult, product: Throughp
         ],
       ]),
     );
+    if (at.byRound.length > 1) {
+      out.push(
+        `  each round alone (product ÷ minimal): ${at.byRound
+          .map((round, index) => `round ${index + 1} (${round.first} first) ack p99 ${xOrDash(round.ackP99)}, reply p95 ${xOrDash(round.replyP95)}`)
+          .join('; ')}`,
+      );
+    }
   }
   const stepped = comparison.minimalThroughput;
   if (stepped && stepped.steps.length) {

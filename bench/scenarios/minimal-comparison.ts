@@ -3,11 +3,16 @@
 // as scenario 4 for the sustained rate, then the same traffic at --compare-rate (10/s) through
 // each for acknowledgement, reply latency and CPU per text. Every figure is also given as
 // product ÷ minimal: 1.0× means the product costs no more than the least this design can do.
+//
+// The latency comparison runs in rounds whose order alternates (product then minimal, then
+// minimal then product): a p99 over one 30 s phase is its third-worst text, and runs of the
+// same code gave ratios from 1.03× to 1.83×; whatever drifts during a run (a backlog's
+// aftermath, autovacuum) falls on both sides alike, and the figures are over every round's texts.
 import type { BenchContext } from '../context.ts';
-import type { LatencyDistribution } from '../histogram.ts';
+import { distributionOf, type LatencyDistribution } from '../histogram.ts';
 import { startMinimalPipeline } from '../minimal-pipeline/start.ts';
 import { settle } from '../settle.ts';
-import { runWebhookPhase, type WebhookPhase } from '../webhook-phase.ts';
+import { runWebhookPhase, type WebhookPhase, type WebhookPhaseRaw } from '../webhook-phase.ts';
 import { runSustainedThroughput, type ThroughputResult } from './sustained-throughput.ts';
 
 /** What the quick run's two comparison phases need beyond their hold time: drains, the rest of the run. */
@@ -30,8 +35,17 @@ export interface ComparedPhase {
 export interface MinimalComparisonResult {
   /** What the minimal pipeline is, in one line. */
   pipeline: string;
-  /** Null when the scenario was cut short (the note says why). */
-  atRate: { rate: number; durationSeconds: number; product: ComparedPhase; minimal: ComparedPhase } | null;
+  /** Null when the scenario was cut short (the note says why). Figures over every round's texts. */
+  atRate: {
+    rate: number;
+    /** Of each pipeline's phase in a round. */
+    durationSeconds: number;
+    rounds: number;
+    product: ComparedPhase;
+    minimal: ComparedPhase;
+    /** Each round on its own: which went first, and product ÷ minimal for that round's texts. */
+    byRound: Array<{ first: 'product' | 'minimal'; ackP99: number | null; replyP95: number | null }>;
+  } | null;
   /** The minimal pipeline's own stepping, with scenario 4's criterion; null when not run. */
   minimalThroughput: Omit<ThroughputResult, 'lastProfile'> | null;
   /** Rows the minimal pipeline stored (texts, status callbacks) by the end: it did the whole job. */
@@ -52,17 +66,31 @@ export interface MinimalComparisonResult {
 
 const ratio = (a: number | null | undefined, b: number | null | undefined) => (a == null || b == null || b <= 0 ? null : Math.round((a / b) * 100) / 100);
 
-function compared(phase: WebhookPhase): ComparedPhase {
+type MeasuredPhase = WebhookPhase & { raw: WebhookPhaseRaw };
+
+/** One pipeline's rounds as one phase: latencies over all their texts, CPU per text weighted by texts. */
+function pooled(phases: MeasuredPhase[]): ComparedPhase {
+  const sum = (pick: (phase: MeasuredPhase) => number) => phases.reduce((total, phase) => total + pick(phase), 0);
+  const accepted = sum((phase) => phase.accepted);
+  const weighted = (pick: (phase: MeasuredPhase) => number | null): number | null => {
+    if (phases.some((phase) => pick(phase) === null)) return null;
+    return Math.round((sum((phase) => pick(phase)! * phase.accepted) / Math.max(1, accepted)) * 10) / 10;
+  };
   return {
-    offeredRate: phase.offeredRate,
-    sent: phase.sent,
-    accepted: phase.accepted,
-    ack: phase.ack,
-    reply: phase.reply,
-    repliesExpected: phase.repliesExpected,
-    repliesReceived: phase.repliesReceived,
-    cpuMsPerMessage: phase.cpuMsPerMessage,
-    otherCores: phase.cpu.cores.otherOnMachine,
+    offeredRate: phases[0]!.offeredRate,
+    sent: sum((phase) => phase.sent),
+    accepted,
+    ack: distributionOf(phases.flatMap((phase) => phase.raw.sent.map((webhook) => webhook.finishedAt - webhook.scheduledAt))),
+    reply: distributionOf(phases.flatMap((phase) => phase.raw.replyLatenciesMs)),
+    repliesExpected: sum((phase) => phase.repliesExpected),
+    repliesReceived: sum((phase) => phase.repliesReceived),
+    cpuMsPerMessage: {
+      benchProcess: weighted((phase) => phase.cpuMsPerMessage.benchProcess)!,
+      temporalServer: weighted((phase) => phase.cpuMsPerMessage.temporalServer),
+      postgres: weighted((phase) => phase.cpuMsPerMessage.postgres),
+      total: weighted((phase) => phase.cpuMsPerMessage.total)!,
+    },
+    otherCores: Math.round((sum((phase) => phase.cpu.cores.otherOnMachine) / phases.length) * 100) / 100,
   };
 }
 
@@ -78,33 +106,44 @@ export async function runMinimalComparison(context: BenchContext, productThrough
     // The latency comparison first: it is what a --quick run has room for.
     const rate = options.compareRate;
     const durationSeconds = options.durationSeconds;
+    const rounds = options.compareRounds;
     if (context.remainingSeconds() < 2 * durationSeconds + QUICK_PHASE_RESERVE_SECONDS) {
       notes.push(`comparison at ${rate}/s skipped: the --quick time budget leaves no room for two ${durationSeconds} s phases`);
     } else {
-      // Product first, then minimal, each with fresh customers (every text opens a conversation
-      // in the first pass through the block, as in scenario 1), each after the system went quiet.
+      // Each phase with fresh customers (every text opens a conversation in the first pass
+      // through the block, as in scenario 1), each after the system went quiet.
+      let phasesLeft = 2 * rounds;
       const quiet = async (before: string) => {
-        const spare = context.remainingSeconds() - 2 * durationSeconds - QUICK_PHASE_RESERVE_SECONDS;
+        const spare = context.remainingSeconds() - phasesLeft * durationSeconds - QUICK_PHASE_RESERVE_SECONDS;
         const waited = await settle(context.stack.tap, Math.max(0, Math.min(SETTLE_MAX_SECONDS, spare)) * 1000);
         if (!waited.quiet) notes.push(`replies were still arriving ${Math.round(waited.waitedMs / 1000)} s after the previous phase when the ${before} phase began`);
       };
-      await quiet('product');
-      context.progress(`scenario 6: product at ${rate}/s for ${durationSeconds}s`);
-      const { raw: _a, ...product } = await runWebhookPhase(context, { rate, durationSeconds, customers: context.customers.take(options.customers), drainSeconds: options.drainSeconds });
-      await quiet('minimal');
-      context.progress(`scenario 6: minimal pipeline at ${rate}/s for ${durationSeconds}s`);
-      const { raw: _b, ...least } = await runWebhookPhase(context, {
-        rate,
-        durationSeconds,
-        customers: context.customers.take(options.customers),
-        drainSeconds: options.drainSeconds,
-        url: minimal.inboundUrl,
-      });
-      atRate = { rate, durationSeconds, product: compared(product), minimal: compared(least) };
-      context.progress(
-        `  ack p99 ${product.ack.p99} vs ${least.ack.p99} ms, reply p95 ${product.reply.p95} vs ${least.reply.p95} ms, ` +
-          `CPU/text ${product.cpuMsPerMessage.total} vs ${least.cpuMsPerMessage.total} ms (product vs minimal)`,
-      );
+      const phases: Record<'product' | 'minimal', MeasuredPhase[]> = { product: [], minimal: [] };
+      const byRound: NonNullable<MinimalComparisonResult['atRate']>['byRound'] = [];
+      for (let round = 1; round <= rounds; round++) {
+        const order = round % 2 === 1 ? (['product', 'minimal'] as const) : (['minimal', 'product'] as const);
+        for (const pipeline of order) {
+          await quiet(pipeline);
+          context.progress(`scenario 6: ${pipeline === 'product' ? 'product' : 'minimal pipeline'} at ${rate}/s for ${durationSeconds}s (round ${round} of ${rounds})`);
+          const phase = await runWebhookPhase(context, {
+            rate,
+            durationSeconds,
+            customers: context.customers.take(options.customers),
+            drainSeconds: options.drainSeconds,
+            ...(pipeline === 'minimal' ? { url: minimal.inboundUrl } : {}),
+          });
+          phases[pipeline].push(phase);
+          phasesLeft -= 1;
+        }
+        const product = phases.product.at(-1)!;
+        const least = phases.minimal.at(-1)!;
+        byRound.push({ first: order[0], ackP99: ratio(product.ack.p99, least.ack.p99), replyP95: ratio(product.reply.p95, least.reply.p95) });
+        context.progress(
+          `  round ${round}: ack p99 ${product.ack.p99} vs ${least.ack.p99} ms, reply p95 ${product.reply.p95} vs ${least.reply.p95} ms, ` +
+            `CPU/text ${product.cpuMsPerMessage.total} vs ${least.cpuMsPerMessage.total} ms (product vs minimal)`,
+        );
+      }
+      atRate = { rate, durationSeconds, rounds, product: pooled(phases.product), minimal: pooled(phases.minimal), byRound };
     }
     // Stepping only when the product's was run too (a ratio needs both), with the same steps; not
     // in --quick, whose budget would cut it after a step or two and make the ratio meaningless.

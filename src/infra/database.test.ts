@@ -1,5 +1,6 @@
-// Against a real PostgreSQL: with prepared statements on (the default) a connection keeps the
-// app's statements after their first use; with DATABASE_PREPARED_STATEMENTS=false it keeps none.
+// Against a real PostgreSQL: with prepared statements on (as the API and worker ask for it unless
+// DATABASE_PREPARED_STATEMENTS=false) a connection keeps the app's statements after their first
+// use; off (the default, and always for the embedded PGlite server) it keeps none.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/support/database.ts';
 import { loadConversationState } from '../store/conversation-load.ts';
@@ -30,12 +31,13 @@ async function preparedAfterTwoLoads(preparedStatements: boolean | undefined): P
 }
 
 describe('createDatabase', () => {
-  it('prepares each statement once per connection by default', async () => {
-    const statements = await preparedAfterTwoLoads(undefined);
+  it('prepares each statement once per connection when asked to', async () => {
+    const statements = await preparedAfterTwoLoads(true);
     expect(statements.filter((text) => text.includes('agent_has_replied'))).toHaveLength(1);
   });
 
-  it('prepares nothing when prepared statements are turned off', async () => {
+  it('prepares nothing when prepared statements are off, and by default', async () => {
     expect(await preparedAfterTwoLoads(false)).toEqual([]);
+    expect(await preparedAfterTwoLoads(undefined)).toEqual([]);
   });
 });

@@ -16,9 +16,11 @@ export interface DatabaseOptions {
    */
   log?: Logger;
   /**
-   * Name statements so each connection prepares them once (statement-names.ts). Default true;
-   * false for a pooler that cannot keep prepared statements (PgBouncer in transaction mode
-   * before 1.21): DATABASE_PREPARED_STATEMENTS=false.
+   * Name statements so each connection prepares them once (statement-names.ts): on for a real
+   * PostgreSQL server unless DATABASE_PREPARED_STATEMENTS=false (a pooler that cannot keep
+   * them, such as PgBouncer in transaction mode before 1.21). Default off: the embedded PGlite
+   * server has one session that every connection shares — the app's, a CLI's, a reconnected
+   * one's — so a statement one of them prepared "already exists" for the next.
    */
   preparedStatements?: boolean;
 }
@@ -34,7 +36,7 @@ export function createDatabase(url: string, options: DatabaseOptions = {}): Data
       onPoolError: onLost,
       onConnectionError: onLost,
       // The adapter's type says string; undefined (past the namer's limit) sends it unnamed.
-      ...(options.preparedStatements === false ? {} : { statementNameGenerator: statementNamer() as (query: { sql: string }) => string }),
+      ...(options.preparedStatements !== true ? {} : { statementNameGenerator: statementNamer() as (query: { sql: string }) => string }),
     },
   );
   return new PrismaClient({ adapter });

@@ -78,7 +78,12 @@ export async function startSystem(config: Config, log: Logger, shutdown = new Sh
     // A configured DATABASE_URL may not be up yet: wait for it (the embedded one is up already).
     await migrateWhenAvailable(databaseUrl, { log, signal: shutdown.signal });
     // PGlite serves one session: keep one connection.
-    const db = createDatabase(databaseUrl, { poolMax: config.database.url ? 10 : 1, log, preparedStatements: config.database.preparedStatements });
+    const db = createDatabase(databaseUrl, {
+      poolMax: config.database.url ? 10 : 1,
+      log,
+      // Not on the embedded server: its one session is shared by every connection (database.ts).
+      preparedStatements: config.database.url !== undefined && config.database.preparedStatements,
+    });
     shutdown.add('database client', () => db.$disconnect());
 
     let temporalAddress = config.temporal.address;
