@@ -234,7 +234,7 @@ function formatComparison(comparison: MinimalComparisonResult, product: Throughp
   if (at) {
     const { product: p, minimal: m } = at;
     out.push(
-      `  same traffic at ${at.rate}/s through each, ${roundsWords(at.rounds, at.durationSeconds)}; figures over every round's texts: ` +
+      `  same traffic at ${at.rate}/s through each, ${roundsWords(at.rounds, at.durationSeconds)}${at.warmupSeconds > 0 ? ` after ${at.warmupSeconds} s unmeasured through each` : ''}; figures over every round's texts: ` +
         `replies ${p.repliesReceived}/${p.repliesExpected} vs ${m.repliesReceived}/${m.repliesExpected}; other processes ${p.otherCores.toFixed(2)} / ${m.otherCores.toFixed(2)} cores`,
       table([
         ['', 'ack p50', 'ack p99', 'reply p50', 'reply p95', 'reply p99', 'CPU ms/text (node+temporal[+pg])'],

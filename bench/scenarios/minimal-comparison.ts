@@ -19,6 +19,12 @@ import { runSustainedThroughput, type ThroughputResult } from './sustained-throu
 const QUICK_PHASE_RESERVE_SECONDS = 10;
 /** Longest wait for an earlier backlog to clear before each comparison phase (full run). */
 const SETTLE_MAX_SECONDS = 60;
+/**
+ * Unmeasured traffic through each pipeline before the first round (not in --quick): the first
+ * seconds through a pipeline pay one-off costs — the JIT, lazily loaded modules, the minimal
+ * pipeline's fresh worker and connections — that belong to neither's steady state.
+ */
+const WARMUP_SECONDS = 5;
 
 export interface ComparedPhase {
   offeredRate: number;
@@ -41,6 +47,8 @@ export interface MinimalComparisonResult {
     /** Of each pipeline's phase in a round. */
     durationSeconds: number;
     rounds: number;
+    /** Unmeasured seconds through each pipeline before the first round. */
+    warmupSeconds: number;
     product: ComparedPhase;
     minimal: ComparedPhase;
     /** Each round on its own: which went first, and product ÷ minimal for that round's texts. */
@@ -110,28 +118,37 @@ export async function runMinimalComparison(context: BenchContext, productThrough
     if (context.remainingSeconds() < 2 * durationSeconds + QUICK_PHASE_RESERVE_SECONDS) {
       notes.push(`comparison at ${rate}/s skipped: the --quick time budget leaves no room for two ${durationSeconds} s phases`);
     } else {
-      // Each phase with fresh customers (every text opens a conversation in the first pass
-      // through the block, as in scenario 1), each after the system went quiet.
+      // Each measured phase after the system went quiet.
       let phasesLeft = 2 * rounds;
       const quiet = async (before: string) => {
         const spare = context.remainingSeconds() - phasesLeft * durationSeconds - QUICK_PHASE_RESERVE_SECONDS;
         const waited = await settle(context.stack.tap, Math.max(0, Math.min(SETTLE_MAX_SECONDS, spare)) * 1000);
         if (!waited.quiet) notes.push(`replies were still arriving ${Math.round(waited.waitedMs / 1000)} s after the previous phase when the ${before} phase began`);
       };
+      // Fresh customers each time: every text opens a conversation in the first pass through the block.
+      const through = (pipeline: 'product' | 'minimal', seconds: number) =>
+        runWebhookPhase(context, {
+          rate,
+          durationSeconds: seconds,
+          customers: context.customers.take(options.customers),
+          drainSeconds: options.drainSeconds,
+          ...(pipeline === 'minimal' ? { url: minimal.inboundUrl } : {}),
+        });
+      const named = (pipeline: 'product' | 'minimal') => (pipeline === 'product' ? 'product' : 'minimal pipeline');
+      if (!options.quick) {
+        for (const pipeline of ['product', 'minimal'] as const) {
+          context.progress(`scenario 6: warming the ${named(pipeline)} up at ${rate}/s for ${WARMUP_SECONDS}s (not measured)`);
+          await through(pipeline, WARMUP_SECONDS);
+        }
+      }
       const phases: Record<'product' | 'minimal', MeasuredPhase[]> = { product: [], minimal: [] };
       const byRound: NonNullable<MinimalComparisonResult['atRate']>['byRound'] = [];
       for (let round = 1; round <= rounds; round++) {
         const order = round % 2 === 1 ? (['product', 'minimal'] as const) : (['minimal', 'product'] as const);
         for (const pipeline of order) {
           await quiet(pipeline);
-          context.progress(`scenario 6: ${pipeline === 'product' ? 'product' : 'minimal pipeline'} at ${rate}/s for ${durationSeconds}s (round ${round} of ${rounds})`);
-          const phase = await runWebhookPhase(context, {
-            rate,
-            durationSeconds,
-            customers: context.customers.take(options.customers),
-            drainSeconds: options.drainSeconds,
-            ...(pipeline === 'minimal' ? { url: minimal.inboundUrl } : {}),
-          });
+          context.progress(`scenario 6: ${named(pipeline)} at ${rate}/s for ${durationSeconds}s (round ${round} of ${rounds})`);
+          const phase = await through(pipeline, durationSeconds);
           phases[pipeline].push(phase);
           phasesLeft -= 1;
         }
@@ -143,7 +160,7 @@ export async function runMinimalComparison(context: BenchContext, productThrough
             `CPU/text ${product.cpuMsPerMessage.total} vs ${least.cpuMsPerMessage.total} ms (product vs minimal)`,
         );
       }
-      atRate = { rate, durationSeconds, rounds, product: pooled(phases.product), minimal: pooled(phases.minimal), byRound };
+      atRate = { rate, durationSeconds, rounds, warmupSeconds: options.quick ? 0 : WARMUP_SECONDS, product: pooled(phases.product), minimal: pooled(phases.minimal), byRound };
     }
     // Stepping only when the product's was run too (a ratio needs both), with the same steps; not
     // in --quick, whose budget would cut it after a step or two and make the ratio meaningless.
